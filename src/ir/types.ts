@@ -55,13 +55,17 @@ export interface RouteIR {
   rule: number;
   match: number;
   ruleName?: string;
-  /** Effective hostnames (route ∩ listener); empty means any host the listener accepts. */
+  /**
+   * Effective hostnames: route hostnames ∩ listener hostname. A route without hostnames on a listener
+   * with a hostname gets `[listener.hostname]`; empty only when neither has one (any host).
+   */
   hostnames: string[];
   path: PathMatchIR;
   method?: string;
   /** Header names are lower-case. */
   headers: ValueMatchIR[];
   queryParams: ValueMatchIR[];
+  // RegularExpression values use RE2 syntax (evaluated with @bufbuild/re2: linear time, full match).
   /** Filters applied before the action, in this order: CORS, request headers, URL rewrite, mirrors. */
   filters: RouteFiltersIR;
   action: ActionIR;
