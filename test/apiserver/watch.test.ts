@@ -27,7 +27,12 @@ async function freshNamespace(): Promise<string> {
   return name;
 }
 
-async function put(ns: string, name: string, data: Record<string, string> = {}, labels = {}): Promise<V1ConfigMap> {
+async function put(
+  ns: string,
+  name: string,
+  data: Record<string, string> = {},
+  labels = {},
+): Promise<V1ConfigMap> {
   return core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name, labels }, data } });
 }
 
@@ -52,14 +57,19 @@ describe('watch', () => {
     await put(ns, 'new');
     await mergePatch(ns, 'old', { data: { v: '2' } });
     await core.deleteNamespacedConfigMap({ name: 'new', namespace: ns });
-    const watch = await startWatch(server.kubeconfig.config, PATH(ns), { resourceVersion: list.metadata?.resourceVersion ?? '' });
+    const watch = await startWatch(server.kubeconfig.config, PATH(ns), {
+      resourceVersion: list.metadata?.resourceVersion ?? '',
+    });
     await watch.log.until((l) => l.events.length >= 3, 'three replayed events');
     assert.deepEqual(
       watch.log.events.map((e) => `${e.type} ${e.object.metadata.name}`),
       ['ADDED new', 'MODIFIED old', 'DELETED new'],
     );
     const rvs = watch.log.events.map((e) => Number(e.object.metadata.resourceVersion));
-    assert.deepEqual(rvs, [...rvs].sort((a, b) => a - b));
+    assert.deepEqual(
+      rvs,
+      [...rvs].sort((a, b) => a - b),
+    );
     await put(ns, 'live');
     await watch.log.until((l) => l.names('ADDED').includes('live'), 'the live ADDED event');
     watch.abort();
@@ -73,7 +83,10 @@ describe('watch', () => {
     for (const query of queries) {
       const watch = await startWatch(server.kubeconfig.config, PATH(ns), query);
       await watch.log.until((l) => l.events.length >= 2, 'the initial state');
-      assert.deepEqual(watch.log.summary().map((s) => s.split('@')[0]), ['ADDED a', 'ADDED b']);
+      assert.deepEqual(
+        watch.log.summary().map((s) => s.split('@')[0]),
+        ['ADDED a', 'ADDED b'],
+      );
       watch.abort();
     }
   });
@@ -83,7 +96,9 @@ describe('watch', () => {
     const first = await put(ns, 'x');
     await put(ns, 'y');
     server.compact();
-    const watch = await startWatch(server.kubeconfig.config, PATH(ns), { resourceVersion: first.metadata?.resourceVersion ?? '' });
+    const watch = await startWatch(server.kubeconfig.config, PATH(ns), {
+      resourceVersion: first.metadata?.resourceVersion ?? '',
+    });
     await watch.log.until((l) => l.ended, 'the stream to end');
     const [event] = watch.log.events;
     assert.equal(event?.type, 'ERROR');
@@ -98,7 +113,12 @@ describe('watch', () => {
     const watch = await startWatch(server.kubeconfig.config, PATH(ns), { allowWatchBookmarks: true });
     await put(ns, 'marked');
     await watch.log.until(
-      (l) => l.events.some((e) => e.type === 'BOOKMARK' && Number(e.object.metadata.resourceVersion) >= Number(server.resourceVersion())),
+      (l) =>
+        l.events.some(
+          (e) =>
+            e.type === 'BOOKMARK' &&
+            Number(e.object.metadata.resourceVersion) >= Number(server.resourceVersion()),
+        ),
       'a bookmark at the current resourceVersion',
     );
     const bookmark = watch.log.events.find((e) => e.type === 'BOOKMARK');
@@ -111,9 +131,16 @@ describe('watch', () => {
   it('ends sendInitialEvents with the initial-events-end bookmark', async () => {
     const ns = await freshNamespace();
     await put(ns, 'one');
-    const query = { sendInitialEvents: true, allowWatchBookmarks: true, resourceVersionMatch: 'NotOlderThan' };
+    const query = {
+      sendInitialEvents: true,
+      allowWatchBookmarks: true,
+      resourceVersionMatch: 'NotOlderThan',
+    };
     const watch = await startWatch(server.kubeconfig.config, PATH(ns), query);
-    await watch.log.until((l) => l.events.some((e) => e.type === 'BOOKMARK'), 'the end-of-initial-events bookmark');
+    await watch.log.until(
+      (l) => l.events.some((e) => e.type === 'BOOKMARK'),
+      'the end-of-initial-events bookmark',
+    );
     assert.equal(watch.log.events[0]?.type, 'ADDED');
     const bookmark = watch.log.events[1];
     assert.equal(bookmark?.object.metadata.annotations['k8s.io/initial-events-end'], 'true');
@@ -122,13 +149,19 @@ describe('watch', () => {
 
   it('turns selector transitions into ADDED and DELETED events', async () => {
     const ns = await freshNamespace();
-    const watch = await startWatch(server.kubeconfig.config, PATH(ns), { labelSelector: 'role=web', resourceVersion: server.resourceVersion() });
+    const watch = await startWatch(server.kubeconfig.config, PATH(ns), {
+      labelSelector: 'role=web',
+      resourceVersion: server.resourceVersion(),
+    });
     await put(ns, 'svc', {}, { role: 'db' });
     await mergePatch(ns, 'svc', { metadata: { labels: { role: 'web' } } });
     await mergePatch(ns, 'svc', { data: { k: 'v' } });
     await mergePatch(ns, 'svc', { metadata: { labels: { role: 'db' } } });
     await watch.log.until((l) => l.events.length >= 3, 'three events');
-    assert.deepEqual(watch.log.summary().map((s) => s.split('@')[0]), ['ADDED svc', 'MODIFIED svc', 'DELETED svc']);
+    assert.deepEqual(
+      watch.log.summary().map((s) => s.split('@')[0]),
+      ['ADDED svc', 'MODIFIED svc', 'DELETED svc'],
+    );
     watch.abort();
   });
 
@@ -143,7 +176,9 @@ describe('watch', () => {
 
   it('survives a cut connection: a new watch from the last seen resourceVersion misses nothing', async () => {
     const ns = await freshNamespace();
-    const watch = await startWatch(server.kubeconfig.config, PATH(ns), { resourceVersion: server.resourceVersion() });
+    const watch = await startWatch(server.kubeconfig.config, PATH(ns), {
+      resourceVersion: server.resourceVersion(),
+    });
     await put(ns, 'before-cut');
     await watch.log.until((l) => l.events.length === 1, 'the first event');
     assert.equal(server.activeWatches(), 1);
@@ -165,10 +200,14 @@ describe('watch', () => {
     const read = await core.readNamespacedConfigMap({ name: 'kept', namespace: ns });
     assert.equal(read.metadata?.uid, kept.metadata?.uid);
     await put(ns, 'after-restart');
-    const watch = await startWatch(server.kubeconfig.config, PATH(ns), { resourceVersion: kept.metadata?.resourceVersion ?? '' });
+    const watch = await startWatch(server.kubeconfig.config, PATH(ns), {
+      resourceVersion: kept.metadata?.resourceVersion ?? '',
+    });
     await watch.log.until((l) => l.events.length === 1, 'the event after the restart');
     assert.deepEqual(watch.log.names('ADDED'), ['after-restart']);
-    assert.ok(Number(watch.log.events[0]?.object.metadata.resourceVersion) > Number(kept.metadata?.resourceVersion));
+    assert.ok(
+      Number(watch.log.events[0]?.object.metadata.resourceVersion) > Number(kept.metadata?.resourceVersion),
+    );
     watch.abort();
   });
 });
@@ -198,7 +237,11 @@ describe('informer (makeInformer / ListWatch)', () => {
       .requests()
       .map((r) => r.verb)
       .filter((v) => v === 'watch' || v === 'list');
-    assert.deepEqual(verbs.slice(0, 2), ['watch', 'list'], 'the re-watch got a 410, so the informer listed again');
+    assert.deepEqual(
+      verbs.slice(0, 2),
+      ['watch', 'list'],
+      'the re-watch got a 410, so the informer listed again',
+    );
     await informer.stop();
   });
 });
