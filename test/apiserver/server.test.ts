@@ -121,7 +121,7 @@ describe('test controls', () => {
     const [create, list] = server.requests();
     assert.equal(create?.method, 'POST');
     assert.equal(create?.verb, 'create');
-    assert.deepEqual((create?.body as { data: unknown }).data, { k: 'v' });
+    assert.deepEqual((create?.body as { data?: unknown } | undefined)?.data, { k: 'v' });
     assert.equal(list?.path, '/api/v1/namespaces/default/configmaps');
     assert.deepEqual(list?.query, { labelSelector: 'a=b' });
     assert.equal(list?.status, 200);
