@@ -165,6 +165,20 @@ describe('watch', () => {
     watch.abort();
   });
 
+  it('serves the /watch/ path form and waits for a resourceVersion not reached yet', async () => {
+    const ns = await freshNamespace();
+    const future = Number(server.resourceVersion()) + 2;
+    const watch = await startWatch(server.kubeconfig.config, `/api/v1/watch/namespaces/${ns}/configmaps`, {
+      resourceVersion: String(future),
+    });
+    await put(ns, 'f1');
+    await put(ns, 'f2');
+    await put(ns, 'f3');
+    await watch.log.until((l) => l.events.length >= 1, 'an event after the requested resourceVersion');
+    assert.deepEqual(watch.log.names(), ['f3'], 'events up to the requested resourceVersion are not sent');
+    watch.abort();
+  });
+
   it('ends the stream at timeoutSeconds', async () => {
     const ns = await freshNamespace();
     const started = Date.now();
