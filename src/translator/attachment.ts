@@ -20,7 +20,7 @@ import type { GatewayState } from './gateways.js';
 import { effectiveHostnames } from './hostnames.js';
 import { allowsHTTPRoute, allowsNamespace, type ListenerState } from './listeners.js';
 import type { CompiledRoute } from './routes.js';
-import { asInteger, asName, asRecord, asString } from './values.js';
+import { asArray, asInteger, asName, asRecord, asString } from './values.js';
 
 /** A route attached to a listener, with its effective hostnames there. */
 export interface RouteAttachment {
@@ -40,8 +40,7 @@ export function attachRoute(
   gateways: ReadonlyMap<string, GatewayState>,
 ): RouteParentStatus[] {
   const parents: RouteParentStatus[] = [];
-  const parentRefs = asRecord(route.route.spec)?.parentRefs;
-  for (const ref of Array.isArray(parentRefs) ? parentRefs : []) {
+  for (const ref of asArray(asRecord(route.route.spec)?.parentRefs)) {
     const parentRef = normaliseParentRef(asRecord(ref));
     if (!parentRef || parentRef.group !== GATEWAY_GROUP || parentRef.kind !== 'Gateway') continue;
     const gateway = gateways.get(`${parentRef.namespace ?? route.meta.namespace}/${parentRef.name}`);
@@ -94,18 +93,14 @@ function bind(
   const allowed = selected.filter(
     (l) => allowsHTTPRoute(l) && allowsNamespace(ctx, l, gateway.meta.namespace, route.meta.namespace),
   );
-  if (allowed.length === 0) {
-    return rejected('NotAllowedByListeners', 'No selected listener allows this route (kind or namespace).');
-  }
+  if (allowed.length === 0) return rejected('NotAllowedByListeners', whyNotAllowed(selected, route));
   const attachments = allowed.flatMap((listener) => {
     const hostnames = effectiveHostnames(route.hostnames, listener.hostname);
     return hostnames === null ? [] : [{ listener, hostnames }];
   });
   if (attachments.length === 0) {
-    return rejected(
-      'NoMatchingListenerHostname',
-      'No selected listener hostname intersects the route hostnames.',
-    );
+    const hostnames = route.hostnames.join(', ');
+    return rejected('NoMatchingListenerHostname', `No selected listener matches the hostnames ${hostnames}.`);
   }
   const firstDropped = route.dropped[0];
   if (route.rules.length === 0 && firstDropped) {
@@ -113,6 +108,12 @@ function bind(
     return rejected(firstDropped.reason, `All rules are invalid. ${joinMessages(messages)}`);
   }
   return { verdict: { ok: true, reason: 'Accepted', message: 'Route is accepted.' }, attachments };
+}
+
+function whyNotAllowed(selected: ListenerState[], route: CompiledRoute): string {
+  if (!selected.some((l) => l.accepted.ok)) return 'The selected listeners are not accepted.';
+  if (!selected.some(allowsHTTPRoute)) return 'The selected listeners do not allow the kind HTTPRoute.';
+  return `The selected listeners do not allow routes from namespace ${route.meta.namespace}.`;
 }
 
 function rejected(reason: RouteAcceptedReason, message: string): Binding {

@@ -68,6 +68,8 @@ function acceptance(
   if (addressProblems.length > 0) {
     return { ok: false, reason: 'UnsupportedAddress', message: addressProblems.join(' ') };
   }
+  if (listeners.length === 0)
+    return { ok: false, reason: 'ListenersNotValid', message: 'Gateway has no listeners.' };
   const invalid = listeners.filter((l) => !l.accepted.ok).map((l) => l.name);
   if (invalid.length === listeners.length) {
     return { ok: false, reason: 'ListenersNotValid', message: 'No listener is valid.' };
