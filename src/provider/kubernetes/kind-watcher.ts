@@ -102,44 +102,40 @@ export class KindWatcher {
   }
 
   private async run(): Promise<void> {
-    const { timings, stats } = this.options;
+    const { timings } = this.options;
     const backoff = new Backoff(
       { initialMs: timings.backoffInitialMs, maxMs: timings.backoffMaxMs },
       this.random,
     );
     const minHealthyMs = Math.min(1000, timings.idleTimeoutMs);
     let failures = 0;
-    let listed = false;
     while (!this.stopped) {
-      if (this.resourceVersion === undefined || failures >= timings.relistAfterFailures) {
-        if (listed) stats.relists++;
-        if (!(await this.list())) {
-          await sleep(backoff.next(), this.shutdown.signal);
-          continue;
-        }
-        listed = true;
+      const relist = this.resourceVersion === undefined || failures >= timings.relistAfterFailures;
+      const ready = relist ? await this.list() : await this.checkHistory();
+      if (ready === 'unknown') {
+        await sleep(backoff.next(), this.shutdown.signal);
+        continue;
+      }
+      if (ready === 'restarted') continue;
+      if (relist) {
         backoff.reset();
         failures = 0;
       } else {
-        stats.watchRestarts++;
+        this.options.stats.watchRestarts++;
       }
       const result = await this.stream(this.resourceVersion!);
       if (this.stopped) break;
       this.report(result);
       if (result.gone) this.resourceVersion = undefined;
       const progressed = result.events > 0 || result.durationMs >= minHealthyMs;
-      if (progressed) {
-        backoff.reset();
-        failures = 0;
-      } else {
-        failures++;
-      }
+      failures = progressed ? 0 : failures + 1;
+      if (progressed) backoff.reset();
       if (result.error !== undefined || !progressed) await sleep(backoff.next(), this.shutdown.signal);
     }
   }
 
   /** Lists every page; on success replaces the kind's contents and sets the resume point. */
-  private async list(): Promise<boolean> {
+  private async list(): Promise<'kept' | 'unknown'> {
     const { rest, info, timings, sink, stats, logger } = this.options;
     const items: KubeObject[] = [];
     let token: string | undefined;
@@ -156,18 +152,49 @@ export class KindWatcher {
         version = page.metadata?.resourceVersion;
       } while (token !== undefined && !this.stopped);
     } catch (err) {
-      if (this.stopped) return false;
+      if (this.stopped) return 'unknown';
       stats.errors++;
       const hint = errorCode(err) === 404 ? ' (is the CRD installed?)' : '';
       logger.warn({ err: describe(err) }, `list ${info.kind} failed${hint}`);
-      return false;
+      return 'unknown';
     }
-    if (this.stopped || !version) return false;
+    if (this.stopped || !version) return 'unknown';
+    if (stats.lists > 0) stats.relists++;
     stats.lists++;
     sink.replace(info.kind, items);
     this.resourceVersion = version;
     logger.debug({ count: items.length, resourceVersion: version }, `listed ${info.kind}`);
-    return true;
+    return 'kept';
+  }
+
+  /**
+   * Before resuming, is our resume point still in the server's past? An API server that
+   * came back with an empty store counts resourceVersions from the start again, and a watch from
+   * a version it has not reached would silently wait for it, missing everything in between. A
+   * one-item list tells the server's current version; behind ours means relist. (Versions are
+   * compared only when both are integers, as etcd-backed servers issue them.) On 'restarted'
+   * the resume point is cleared, so the next round relists.
+   */
+  private async checkHistory(): Promise<'kept' | 'restarted' | 'unknown'> {
+    const { rest, timings, info, logger } = this.options;
+    try {
+      const page = await rest.get<KubeList>(this.path, {
+        query: { limit: 1 },
+        timeoutMs: timings.requestTimeoutMs,
+        signal: this.shutdown.signal,
+      });
+      const current = page.metadata?.resourceVersion ?? '';
+      const ours = this.resourceVersion ?? '';
+      if (/^\d+$/.test(current) && /^\d+$/.test(ours) && BigInt(current) < BigInt(ours)) {
+        logger.info({ current, ours }, `${info.kind}: the API server's history restarted, relisting`);
+        this.resourceVersion = undefined;
+        return 'restarted';
+      }
+      return 'kept';
+    } catch (err) {
+      if (!this.stopped) logger.debug({ err: describe(err) }, `${info.kind}: API server not reachable yet`);
+      return 'unknown';
+    }
   }
 
   /** Runs one watch stream from `version` until it ends, fails, idles or is told to stop. */
