@@ -135,7 +135,7 @@ export class KindWatcher {
   }
 
   /** Lists every page; on success replaces the kind's contents and sets the resume point. */
-  private async list(): Promise<'kept' | 'unknown'> {
+  private async list(): Promise<'ready' | 'unknown'> {
     const { rest, info, timings, sink, stats, logger } = this.options;
     const items: KubeObject[] = [];
     let token: string | undefined;
@@ -164,7 +164,7 @@ export class KindWatcher {
     sink.replace(info.kind, items);
     this.resourceVersion = version;
     logger.debug({ count: items.length, resourceVersion: version }, `listed ${info.kind}`);
-    return 'kept';
+    return 'ready';
   }
 
   /**
@@ -175,7 +175,7 @@ export class KindWatcher {
    * compared only when both are integers, as etcd-backed servers issue them.) On 'restarted'
    * the resume point is cleared, so the next round relists.
    */
-  private async checkHistory(): Promise<'kept' | 'restarted' | 'unknown'> {
+  private async checkHistory(): Promise<'ready' | 'restarted' | 'unknown'> {
     const { rest, timings, info, logger } = this.options;
     try {
       const page = await rest.get<KubeList>(this.path, {
@@ -190,7 +190,7 @@ export class KindWatcher {
         this.resourceVersion = undefined;
         return 'restarted';
       }
-      return 'kept';
+      return 'ready';
     } catch (err) {
       if (!this.stopped) logger.debug({ err: describe(err) }, `${info.kind}: API server not reachable yet`);
       return 'unknown';
