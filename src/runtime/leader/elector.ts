@@ -80,15 +80,17 @@ export class LeaderElector {
     this.loop ??= this.run();
   }
 
-  /** Stops campaigning; a leader releases the lease (best effort) and steps down. */
-  async stop(): Promise<void> {
+  /**
+   * Stops campaigning; a leader steps down and (unless `release: false`, which leaves the lease
+   * to expire as a crash would) releases the lease so a standby takes over at once.
+   */
+  async stop(options: { release?: boolean } = {}): Promise<void> {
     this.stopped = true;
     this.shutdown.abort();
     await this.loop;
-    if (this.leading) {
-      await this.release();
-      this.stepDown('shutdown');
-    }
+    if (!this.leading) return;
+    if (options.release !== false) await this.release();
+    this.stepDown('shutdown');
   }
 
   private async run(): Promise<void> {
