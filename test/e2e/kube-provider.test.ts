@@ -82,6 +82,50 @@ describe('initial sync', () => {
   });
 });
 
+describe('list and watch requests', () => {
+  it('lists in pages and watches from the list with bookmarks', async () => {
+    const { api, writer, recorder, provider } = await setup({}, { ...FAST, pageSize: 2 });
+    for (const name of ['r2', 'r3', 'r4']) await writer.create(httpRoute('default', name, [{ name: 'gw' }]));
+    provider.start();
+    const first = await recorder.next(() => true, 'initial', 0);
+    assert.deepEqual(names(first.snapshot.httpRoutes), ['r1', 'r2', 'r3', 'r4']);
+    const lists = api.requests().filter((r) => r.resource === 'httproutes' && r.verb === 'list');
+    assert.deepEqual(
+      lists.map((r) => r.query.limit),
+      ['2', '2'],
+    );
+    assert.ok(lists[1]?.query.continue, 'second page asked with the continue token');
+    await waitFor(() => api.activeWatches() === 8, 'eight open watches');
+    const watch = api.requests().find((r) => r.resource === 'httproutes' && r.verb === 'watch');
+    assert.equal(watch?.query.allowWatchBookmarks, 'true');
+    assert.ok(Number(watch?.query.resourceVersion) > 0);
+  });
+
+  it('closes a stream that stays silent past the idle timeout and resumes it', async () => {
+    const { writer, recorder, provider } = await setup(
+      { bookmarkIntervalMs: 600_000 },
+      { ...FAST, idleTimeoutMs: 250 },
+    );
+    provider.start();
+    await recorder.next(() => true, 'initial', 0);
+    await waitFor(() => provider.stats.kinds.HTTPRoute!.idleTimeouts >= 1, 'an idle timeout');
+    await writer.create(httpRoute('default', 'after-idle', [{ name: 'gw' }]));
+    await recorder.next(hasRoute('after-idle'), 'route created after the idle timeout');
+    assert.equal(provider.stats.kinds.HTTPRoute!.relists, 0);
+  });
+
+  it('an HTTP 410 on the watch request relists, like an ERROR event with code 410', async () => {
+    const { api, writer, recorder, provider } = await setup();
+    provider.start();
+    await running(recorder);
+    api.failNext({ verb: 'watch', resource: 'httproutes', status: 410 });
+    api.cutWatches();
+    await writer.create(httpRoute('default', 'after-410', [{ name: 'gw' }]));
+    await recorder.next(hasRoute('after-410'), 'route created around the 410');
+    await waitFor(() => provider.stats.kinds.HTTPRoute!.relists >= 1, 'the relist');
+  });
+});
+
 describe('changes', () => {
   it('an update flows through as a new snapshot naming the changed kind', async () => {
     const { writer, recorder, provider } = await setup();

@@ -154,7 +154,9 @@ test('Gateway API objects: status-only and resourceVersion-only updates do not m
     spec: { ...relabelled.spec, gatewayClassName: 'x' },
   };
   assert.equal(change(store, relabelled, respec), true);
-  assert.equal(change(store, respec, undefined), true);
+  const recreated = { ...respec, metadata: { ...respec.metadata, uid: 'new' } };
+  assert.equal(change(store, respec, recreated), true, 'same spec, new object');
+  assert.equal(change(store, recreated, undefined), true);
 });
 
 test('routes are indexed by parent Gateway and referrers are tracked per reference', () => {

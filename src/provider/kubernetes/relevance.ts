@@ -44,11 +44,15 @@ export function isRelevantChange(
   }
 }
 
-/** What the object's owner controls: everything except status and bookkeeping metadata. */
+/**
+ * What the object's owner controls: everything except status and bookkeeping metadata. A new uid
+ * is a recreated object (its status starts empty), even when its spec is the same.
+ */
 export function ownerIntentChanged(before: KubeObject, after: KubeObject): boolean {
   const a = before.metadata;
   const b = after.metadata;
   return (
+    a.uid !== b.uid ||
     a.generation !== b.generation ||
     a.deletionTimestamp !== b.deletionTimestamp ||
     !isDeepStrictEqual(a.labels ?? {}, b.labels ?? {}) ||
