@@ -44,9 +44,26 @@ function defaultNamespace(obj: KubeObject): void {
   if (!asRecord(obj.status).phase) obj.status = { ...asRecord(obj.status), phase: 'Active' };
 }
 
+/** The Service strategy's patchAllocatedValues: an update that omits allocated values keeps them. */
+function keepAllocatedValues(spec: Record<string, unknown>, live: KubeObject): void {
+  const old = asRecord(live.spec);
+  if (spec.clusterIP === undefined || spec.clusterIP === '') {
+    if (old.clusterIP !== undefined) spec.clusterIP = old.clusterIP;
+    if (spec.clusterIPs === undefined && old.clusterIPs !== undefined) spec.clusterIPs = old.clusterIPs;
+  }
+  const oldPorts = asArray(old.ports).map(asRecord);
+  for (const port of asArray(spec.ports).map(asRecord)) {
+    const match = oldPorts.find(
+      (p) => p.port === port.port && (p.protocol ?? 'TCP') === (port.protocol ?? 'TCP'),
+    );
+    if (port.nodePort === undefined && match?.nodePort !== undefined) port.nodePort = match.nodePort;
+  }
+}
+
 function defaultService(obj: KubeObject, ctx: DefaultingContext): void {
   const spec = asRecord(obj.spec);
   obj.spec = spec;
+  if (ctx.live) keepAllocatedValues(spec, ctx.live);
   spec.type ??= 'ClusterIP';
   spec.sessionAffinity ??= 'None';
   if (spec.type === 'ExternalName') return;

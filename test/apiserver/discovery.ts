@@ -4,6 +4,7 @@
 // on a real server), /apis (APIGroupList), /apis/<group> (APIGroup) and /version. Custom
 // resource groups appear and disappear with their CRDs.
 
+import { compareKubeVersions } from './crds.js';
 import type { ServedType } from './registry.js';
 
 export const KUBERNETES_VERSION = { major: '1', minor: '31', gitVersion: 'v1.31.0' };
@@ -71,6 +72,7 @@ function groupEntry(types: ServedType[], group: string): Record<string, unknown>
     for (const v of type.versions) if (!versions.includes(v)) versions.push(v);
   }
   if (versions.length === 0) return undefined;
+  versions.sort(compareKubeVersions);
   const entries: GroupVersionEntry[] = versions.map((version) => ({
     groupVersion: `${group}/${version}`,
     version,

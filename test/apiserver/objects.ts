@@ -44,6 +44,8 @@ export interface KubeObject {
 export interface DefaultingContext {
   allocateClusterIP(): string;
   allocateNodePort(): number;
+  /** The stored object, on an update. */
+  live?: KubeObject;
 }
 
 /** One served resource: `/apis/<group>/<version>/[namespaces/<ns>/]<plural>`. */

@@ -88,7 +88,10 @@ export interface ApiServer {
   stop(): Promise<void>;
   /** Listens again on the same port; `keepData` keeps objects, history and the revision counter. */
   restart(options?: { keepData?: boolean }): Promise<void>;
+  /** Drops every watch connection mid-stream (no clean end of the chunked response). */
   cutWatches(): void;
+  /** Ends every watch cleanly, as a real server does when a watch reaches its request timeout. */
+  endWatches(): void;
   compact(): void;
   failNext(failure: InjectedFailure): void;
   requests(): RequestRecord[];
@@ -291,6 +294,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
       await listen();
     },
     cutWatches: () => core.watches.cutAll(),
+    endWatches: () => core.watches.endAll(),
     compact: () => core.state.storage.compact(),
     failNext: (injected) => {
       failures.push({ ...injected });

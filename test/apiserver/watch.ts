@@ -116,6 +116,8 @@ export class WatchHub {
     };
     const deliver = (event: ChangeEvent) => {
       if (event.resource !== key || !inScope(event.object)) return;
+      // A watch from a resourceVersion not reached yet waits for it, as on a real server.
+      if (plan.startRevision !== undefined && event.revision <= plan.startRevision) return;
       const seenAs = visibleAs(event, plan.matches);
       if (seenAs) send(seenAs, present(type, version, event.object));
     };

@@ -143,10 +143,11 @@ async function validateObject(
   if (errors.length > 0) throw invalid(groupKind(type), obj.metadata.name ?? '', errors);
 }
 
-function defaulting(state: ServerState, type: ServedType, obj: KubeObject): void {
+function defaulting(state: ServerState, type: ServedType, obj: KubeObject, live?: KubeObject): void {
   type.defaults?.(obj, {
     allocateClusterIP: () => state.storage.allocateClusterIP(),
     allocateNodePort: () => state.storage.allocateNodePort(),
+    ...(live ? { live } : {}),
   });
 }
 
@@ -251,7 +252,7 @@ export async function commitUpdate(state: ServerState, plan: UpdatePlan): Promis
   ) {
     next.metadata.generation = (live.metadata.generation ?? 0) + 1;
   }
-  defaulting(state, type, next);
+  defaulting(state, type, next, live);
   const decodeError = type.decodeError?.(next);
   if (decodeError) throw badRequest(decodeError);
   await validateObject(state, target, next, live);
