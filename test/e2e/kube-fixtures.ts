@@ -15,7 +15,7 @@ import type {
   Secret,
   Service,
 } from '../../src/resources/types.js';
-import { type ApiServer, type ApiServerOptions, startApiServer } from '../apiserver/server.js';
+import { type ApiServer, type ApiServerOptions, startApiServer } from '../apiserver/index.js';
 
 export const OURS = 'gatehouse.dev/gateway-controller';
 export const GW = 'gateway.networking.k8s.io';

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { type LeaderElectionTimings, LeaderElector } from '../../src/runtime/leader/elector.js';
-import { type ApiServer, startApiServer } from '../apiserver/server.js';
+import { type ApiServer, startApiServer } from '../apiserver/index.js';
 import { waitFor } from './kube-fixtures.js';
 
 const TIMINGS: LeaderElectionTimings = { leaseDurationMs: 1000, renewDeadlineMs: 600, retryPeriodMs: 100 };

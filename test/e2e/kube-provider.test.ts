@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { KubernetesProvider, type ProviderTimings } from '../../src/provider/kubernetes/provider.js';
-import type { ApiServer, ApiServerOptions } from '../apiserver/server.js';
+import type { ApiServer, ApiServerOptions } from '../apiserver/index.js';
 import {
   gateway,
   gatewayClass,

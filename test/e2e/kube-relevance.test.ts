@@ -7,7 +7,7 @@ import { KubernetesProvider, type ProviderTimings } from '../../src/provider/kub
 import { KubeRest, resourcePath } from '../../src/provider/kubernetes/rest.js';
 import { kindInfo } from '../../src/resources/kinds.js';
 import type { Gateway, Secret } from '../../src/resources/types.js';
-import type { ApiServer, ApiServerOptions } from '../apiserver/server.js';
+import type { ApiServer, ApiServerOptions } from '../apiserver/index.js';
 import {
   gateway,
   gatewayClass,

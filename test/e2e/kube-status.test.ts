@@ -18,7 +18,7 @@ import type {
 } from '../../src/resources/types.js';
 import { KubernetesStatusWriter, type StatusObjectSource } from '../../src/status/kubernetes/writer.js';
 import type { StatusUpdate } from '../../src/translator/types.js';
-import type { ApiServer } from '../apiserver/server.js';
+import type { ApiServer } from '../apiserver/index.js';
 import {
   gateway,
   gatewayClass,
