@@ -235,7 +235,13 @@ export class KindWatcher {
       const onLine = (type: string, object: unknown) => {
         if (finished) return;
         armIdle();
-        this.onEvent(type, object, result, finish);
+        // client-node's Watch swallows whatever its callback throws; a failure here must end
+        // the stream instead, or the event would be lost without a trace.
+        try {
+          this.onEvent(type, object, result, finish);
+        } catch (err) {
+          finish(err);
+        }
       };
       watch
         .watch(this.path, query, onLine, (err: unknown) => finish(err ?? undefined))
