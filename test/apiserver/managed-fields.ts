@@ -102,7 +102,7 @@ function sameManager(
   );
 }
 
-interface Writer {
+interface FieldManager {
   manager: string;
   operation: 'Apply' | 'Update';
   apiVersion: string;
@@ -115,7 +115,7 @@ interface Writer {
  */
 function rebuild(
   all: Owner[],
-  writer: Writer,
+  writer: FieldManager,
   owned: Map<string, Path>,
   taken: Set<string>,
   live: KubeObject,
@@ -153,7 +153,7 @@ function rebuild(
 export function recordUpdate(
   old: KubeObject | undefined,
   updated: KubeObject,
-  writer: Writer,
+  writer: FieldManager,
 ): ManagedFieldsEntry[] {
   const all = owners(old);
   const part = writer.subresource === 'status' ? 'status' : 'all';
@@ -200,7 +200,7 @@ export interface ApplyRequest {
   live: KubeObject | undefined;
   /** The applied configuration, already limited to what this endpoint may write. */
   config: KubeObject;
-  writer: Writer;
+  writer: FieldManager;
   force: boolean;
 }
 
