@@ -6,6 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
+import { relative } from 'node:path';
 
 const live = new Set<ChildProcess>();
 
@@ -20,6 +21,22 @@ export interface PinnedOptions {
 export function pinnedArgv(cpus: readonly number[], command: string, args: readonly string[]): string[] {
   const script = 'ulimit -n "$(ulimit -Hn)" && exec taskset -c "$0" "$@"';
   return ['sh', '-c', script, cpus.join(','), command, ...args];
+}
+
+/** Quotes an argument for display when the shell would split or expand it (`<port>` stays readable). */
+export function shellQuote(arg: string): string {
+  return /^[\w@%+=:,./<>-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
+}
+
+/** How a pinned command is shown in the report: `taskset -c 0 cmd args`, repository paths relative. */
+export function displayCommand(
+  repoRoot: string,
+  cpus: readonly number[],
+  command: string,
+  args: readonly string[],
+): string {
+  const shown = [command, ...args].map((a) => (a.startsWith(`${repoRoot}/`) ? relative(repoRoot, a) : a));
+  return ['taskset', '-c', cpus.join(','), ...shown].map(shellQuote).join(' ');
 }
 
 export function startPinned(command: string, args: readonly string[], options: PinnedOptions): ChildProcess {

@@ -11,7 +11,7 @@ import { haproxyConfig, routeMap } from './configs/haproxy.js';
 import { backendConfig, proxyConfig } from './configs/nginx.js';
 import { probeFor, type RouteSet } from './configs/routes.js';
 import type { CpuPlan } from './machine.js';
-import { freePort, sleep, startPinned, stopProcess, waitForStatus } from './procs.js';
+import { displayCommand, freePort, sleep, startPinned, stopProcess, waitForStatus } from './procs.js';
 
 export type ProxyKind = 'gatehouse' | 'haproxy' | 'nginx' | 'node-http-proxy' | 'direct';
 
@@ -55,11 +55,6 @@ export interface ProxyRunner {
 
 const READY_TIMEOUT_MS = 180_000;
 
-function displayCommand(ctx: BenchContext, command: string, args: readonly string[]): string {
-  const shown = [command, ...args].map((a) => (a.startsWith(ctx.repoRoot) ? relative(ctx.repoRoot, a) : a));
-  return `taskset -c ${ctx.cpus.proxy.join(',')} ${shown.join(' ')}`;
-}
-
 function instanceDir(ctx: BenchContext, instance: string): string {
   const dir = join(ctx.workDir, instance);
   mkdirSync(dir, { recursive: true });
@@ -89,7 +84,7 @@ async function launch(
     kind: spec.kind,
     port: spec.port,
     roots: child.pid === undefined ? [] : [child.pid],
-    command: displayCommand(ctx, spec.command, spec.args),
+    command: displayCommand(ctx.repoRoot, ctx.cpus.proxy, spec.command, spec.args),
     stop: () => stopProcess(child),
   };
   try {
@@ -113,12 +108,11 @@ export async function startBackend(ctx: Omit<BenchContext, 'backendPort'>): Prom
   const args = ['-e', join(dir, 'error.log'), '-c', conf];
   const child = startPinned('nginx', args, { cpus: ctx.cpus.load, logFile: join(dir, 'output.log') });
   await waitForStatus(port, '/', { child });
-  const shown = [...args].map((a) => relative(ctx.repoRoot, a));
   return {
     kind: 'direct',
     port,
     roots: [],
-    command: `taskset -c ${ctx.cpus.load.join(',')} nginx ${shown.join(' ')}`,
+    command: displayCommand(ctx.repoRoot, ctx.cpus.load, 'nginx', args),
     stop: () => stopProcess(child),
   };
 }

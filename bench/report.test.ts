@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { parsePssBytes, parseRssBytes, parseStat, treeMemory, treeOf, treeTicks } from './proc-stat.js';
+import { displayCommand } from './procs.js';
 import { type BenchReport, formatSpread, renderMarkdown, renderScenario, writeResults } from './report.js';
 import type { ScenarioResult } from './rounds.js';
 import { spread } from './stats.js';
@@ -120,4 +121,18 @@ test('CPU ticks and memory of a real process tree: a busy child counts for its p
   assert.ok(treeMemory([pid]).rss > 0);
   await new Promise((resolve) => child.once('exit', resolve));
   assert.ok(during - before >= 5, `only ${during - before} ticks in 250 ms of busy loop`);
+});
+
+test('commands are shown pinned, quoted where the shell needs it, with repository paths relative', () => {
+  const shown = displayCommand('/repo', [1], 'wrk', [
+    '-H',
+    'Host: a.test',
+    '/repo/bench/x.lua',
+    'http://127.0.0.1:<port>/',
+  ]);
+  assert.equal(shown, "taskset -c 1 wrk -H 'Host: a.test' bench/x.lua http://127.0.0.1:<port>/");
+  assert.equal(
+    displayCommand('/repo', [0, 1], "it's", ['/repository']),
+    "taskset -c 0,1 'it'\\''s' /repository",
+  );
 });

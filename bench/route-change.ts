@@ -18,9 +18,9 @@ import {
   type ScenarioResult,
   type Target,
 } from './rounds.js';
-import { loadCommand, proxyCommands, type ScenarioEnv, withTargets } from './scenarios-load.js';
+import { proxyCommands, type ScenarioEnv, withTargets, wrkCommand } from './scenarios-load.js';
 import { percentile } from './stats.js';
-import { countFailuresLua, runWrk, type WrkRun, wrkArgs } from './wrk.js';
+import { countFailuresLua, runWrk, type WrkRun } from './wrk.js';
 
 const CHANGING_PROXIES: readonly ProxyKind[] = ['gatehouse', 'haproxy', 'nginx'];
 const CHANGE_TIMEOUT_MS = 10_000;
@@ -117,10 +117,7 @@ export function routeChange(env: ScenarioEnv): Promise<ScenarioResult> {
       metrics: METRICS,
       rows,
       ratios: gatehouseRatios(rows),
-      commands: [
-        ...proxyCommands(targets),
-        loadCommand(ctx, 'wrk', wrkArgs({ ...run, port: 0 })).replace(':0/', ':<port>/'),
-      ],
+      commands: [...proxyCommands(targets), wrkCommand(ctx, run)],
       notes,
     };
   });

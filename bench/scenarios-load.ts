@@ -2,10 +2,10 @@
 // (2) a fixed request rate below saturation, open loop, for the latency tail; (5) 1,000 concurrent
 // keep-alive connections. Every proxy and the direct-to-backend ceiling, in interleaved rounds.
 
-import { relative } from 'node:path';
 import type { RouteSet } from './configs/routes.js';
 import { type FixedRateRun, loadgenArgs, runLoadgen, usToMs } from './loadgen.js';
 import type { BenchOptions } from './options.js';
+import { displayCommand } from './procs.js';
 import type { BenchContext } from './proxies.js';
 import {
   gatehouseRatios,
@@ -31,10 +31,10 @@ export interface ScenarioEnv {
 
 const CATCH_ALL: RouteSet = { kind: 'catch-all' };
 
-/** A load command as the report shows it: pinned, paths relative to the repository. */
-export function loadCommand(ctx: BenchContext, command: string, args: readonly string[]): string {
-  const shown = [command, ...args].map((a) => (a.startsWith(ctx.repoRoot) ? relative(ctx.repoRoot, a) : a));
-  return `taskset -c ${ctx.cpus.load.join(',')} ${shown.join(' ')}`;
+/** The wrk command of a scenario as the report shows it, with `<port>` for the target's port. */
+export function wrkCommand(ctx: BenchContext, run: Omit<WrkRun, 'port'>): string {
+  const args = wrkArgs({ ...run, port: 0 }).map((a) => a.replace('127.0.0.1:0/', '127.0.0.1:<port>/'));
+  return displayCommand(ctx.repoRoot, ctx.cpus.load, 'wrk', args);
 }
 
 /** Starts the targets, hands them to `body`, and always stops them again. */
@@ -104,10 +104,7 @@ export function keepAlive(env: ScenarioEnv): Promise<ScenarioResult> {
       metrics: KEEPALIVE_METRICS,
       rows,
       ratios: gatehouseRatios(rows),
-      commands: [
-        ...proxyCommands(targets),
-        loadCommand(ctx, 'wrk', wrkArgs({ ...run, port: 0 })).replace(':0/', ':<port>/'),
-      ],
+      commands: [...proxyCommands(targets), wrkCommand(ctx, run)],
       notes,
     };
   });
@@ -167,7 +164,10 @@ export function fixedRate(env: ScenarioEnv): Promise<ScenarioResult> {
       ratios: gatehouseRatios(rows),
       commands: [
         ...proxyCommands(targets),
-        loadCommand(ctx, relative(ctx.repoRoot, env.loadgen), loadgenArgs({ ...run, port: 0 })),
+        displayCommand(ctx.repoRoot, ctx.cpus.load, env.loadgen, [
+          '<port>',
+          ...loadgenArgs({ ...run, port: 0 }).slice(1),
+        ]),
       ],
       notes,
     };
@@ -217,10 +217,7 @@ export function manyConnections(env: ScenarioEnv): Promise<ScenarioResult> {
       metrics: CONNECTIONS_METRICS,
       rows,
       ratios: gatehouseRatios(rows),
-      commands: [
-        ...proxyCommands(targets),
-        loadCommand(ctx, 'wrk', wrkArgs({ ...run, port: 0 })).replace(':0/', ':<port>/'),
-      ],
+      commands: [...proxyCommands(targets), wrkCommand(ctx, run)],
       notes,
     };
   });

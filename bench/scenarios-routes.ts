@@ -18,9 +18,9 @@ import {
   type Target,
   withCpu,
 } from './rounds.js';
-import { loadCommand, proxyCommands, type ScenarioEnv, withTargets } from './scenarios-load.js';
+import { proxyCommands, type ScenarioEnv, withTargets, wrkCommand } from './scenarios-load.js';
 import { spread } from './stats.js';
-import { errorCount, runWrk, spreadRoutesLua, type WrkRun, wrkArgs } from './wrk.js';
+import { errorCount, runWrk, spreadRoutesLua, type WrkRun } from './wrk.js';
 
 const ROUTING_PROXIES: readonly ProxyKind[] = ['gatehouse', 'haproxy', 'nginx'];
 const MIB = 1024 * 1024;
@@ -102,10 +102,7 @@ export function routingTable(
     );
     const rows = rowsFrom(targets, samples);
     addRatioToOneRoute(rows, samples, targets);
-    const commands = [
-      ...proxyCommands(targets),
-      loadCommand(ctx, 'wrk', wrkArgs({ ...run, port: 0 })).replace(':0/', ':<port>/'),
-    ];
+    const commands = [...proxyCommands(targets), wrkCommand(ctx, run)];
     const lua = `The Lua script visits the ${options.routes} routes in a fixed shuffled order (host r<i>.bench.test, path /r<i>/item); the 1-route runs use the same script.`;
     const equivalents =
       'HAProxy: one map file looked up with map_beg on Host+path; nginx: one server block per hostname with a prefix location.';
