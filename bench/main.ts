@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { compileLoadgen } from './loadgen.js';
 import { ensureTools, hardFdLimit, machineInfo, pinSelf, planCpus } from './machine.js';
 import { type BenchOptions, parseOptions } from './options.js';
-import { killAllNow, stopAll } from './procs.js';
+import { killAllNow, shutdown, stopAll } from './procs.js';
 import { type BenchContext, detectGatehouse, startBackend } from './proxies.js';
 import { type BenchReport, writeResults } from './report.js';
 import type { ScenarioResult } from './rounds.js';
@@ -97,7 +97,7 @@ process.once('exit', killAllNow);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     log(`\n${signal}: stopping every process the bench started`);
-    void stopAll().finally(() => process.exit(130));
+    void shutdown().finally(() => process.exit(130));
   });
 }
 

@@ -9,6 +9,11 @@ import { createServer } from 'node:net';
 import { relative } from 'node:path';
 
 const live = new Set<ChildProcess>();
+let shuttingDown = false;
+
+function refuseDuringShutdown(command: string): void {
+  if (shuttingDown) throw new Error(`not starting ${command}: the bench is stopping`);
+}
 
 export interface PinnedOptions {
   cpus: readonly number[];
@@ -40,6 +45,7 @@ export function displayCommand(
 }
 
 export function startPinned(command: string, args: readonly string[], options: PinnedOptions): ChildProcess {
+  refuseDuringShutdown(command);
   const [sh, ...rest] = pinnedArgv(options.cpus, command, args);
   const log = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : undefined;
   const child = spawn(sh!, rest, {
@@ -69,6 +75,7 @@ export function runPinned(
   cpus: readonly number[],
   onStart?: (child: ChildProcess) => void,
 ): Promise<Finished> {
+  refuseDuringShutdown(command);
   const [sh, ...rest] = pinnedArgv(cpus, command, args);
   const child = spawn(sh!, rest, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(child);
@@ -115,6 +122,12 @@ export async function stopProcess(child: ChildProcess, graceMs = 3000): Promise<
 
 export async function stopAll(): Promise<void> {
   await Promise.all([...live].map((child) => stopProcess(child)));
+}
+
+/** Ctrl-C and SIGTERM: no new process from now on, and every running one stopped. */
+export async function shutdown(): Promise<void> {
+  shuttingDown = true;
+  await stopAll();
 }
 
 /** Synchronous last resort for process 'exit': SIGKILL every group still alive. */

@@ -94,19 +94,29 @@ export async function withCpu<T>(
 
 export type Sample = Record<string, number | undefined>;
 
-/** N rounds, each measuring every target once in the same order. */
+/**
+ * N rounds, each measuring every target once in the same order. A measurement that fails (a proxy
+ * crashed, wrk could not connect) is noted and leaves that round's sample out; the others go on.
+ */
 export async function interleave(
   targets: readonly Target[],
   rounds: number,
   measure: (target: Target, round: number) => Promise<Sample>,
   log: Log,
+  notes: string[],
 ): Promise<Map<string, Sample[]>> {
   const samples = new Map<string, Sample[]>(targets.map((t) => [t.name, []]));
   for (let round = 1; round <= rounds; round++) {
     for (const target of targets) {
-      const sample = await measure(target, round);
-      samples.get(target.name)!.push(sample);
-      log(`  round ${round}/${rounds} ${target.name}: ${formatSample(sample)}`);
+      try {
+        const sample = await measure(target, round);
+        samples.get(target.name)!.push(sample);
+        log(`  round ${round}/${rounds} ${target.name}: ${formatSample(sample)}`);
+      } catch (err) {
+        const message = `${target.name}: round ${round} failed: ${err instanceof Error ? err.message : String(err)}`;
+        notes.push(message);
+        log(`  ${message}`);
+      }
     }
   }
   return samples;

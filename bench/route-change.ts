@@ -51,6 +51,7 @@ async function changeUnderLoad(env: ScenarioEnv, target: Target, run: Omit<WrkRu
   if (!apply) throw new Error(`${target.name} cannot change routes`);
   let wrk: ChildProcess | undefined;
   const load = runWrk({ ...run, port: target.proxy.port }, ctx.cpus.load, (child) => (wrk = child));
+  load.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
   await sleep(500);
   const times: number[] = [];
   let missed = 0;
@@ -104,9 +105,14 @@ export function routeChange(env: ScenarioEnv): Promise<ScenarioResult> {
     const samples = new Map<string, Sample[]>();
     for (const target of targets) {
       env.log(`  ${target.name}: ${options.changes} route changes under load`);
-      const sample = await changeUnderLoad(env, target, run);
-      env.log(`  ${target.name}: ${JSON.stringify(sample)}`);
-      samples.set(target.name, [sample]);
+      try {
+        const sample = await changeUnderLoad(env, target, run);
+        env.log(`  ${target.name}: ${JSON.stringify(sample)}`);
+        samples.set(target.name, [sample]);
+      } catch (err) {
+        notes.push(`${target.name}: failed: ${err instanceof Error ? err.message : String(err)}`);
+        env.log(`  ${target.name} failed: ${err}`);
+      }
     }
     const rows = rowsFrom(targets, samples);
     return {

@@ -95,6 +95,7 @@ export function keepAlive(env: ScenarioEnv): Promise<ScenarioResult> {
         };
       },
       env.log,
+      notes,
     );
     const rows = rowsFrom(targets, samples);
     return {
@@ -153,6 +154,7 @@ export function fixedRate(env: ScenarioEnv): Promise<ScenarioResult> {
         };
       },
       env.log,
+      notes,
     );
     const rows = rowsFrom(targets, samples);
     return {
@@ -208,6 +210,7 @@ export function manyConnections(env: ScenarioEnv): Promise<ScenarioResult> {
         };
       },
       env.log,
+      notes,
     );
     const rows = rowsFrom(targets, samples);
     return {

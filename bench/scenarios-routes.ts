@@ -99,6 +99,7 @@ export function routingTable(
         };
       },
       env.log,
+      notes,
     );
     const rows = rowsFrom(targets, samples);
     addRatioToOneRoute(rows, samples, targets);

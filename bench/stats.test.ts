@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { planCpus } from './machine.js';
 import { parseOptions, parseScenarios } from './options.js';
-import { gatehouseRatios, type ScenarioRow } from './rounds.js';
+import { gatehouseRatios, interleave, type ScenarioRow, type Target } from './rounds.js';
 import { addRatioToOneRoute } from './scenarios-routes.js';
 import { median, percentile, ratio, spread, spreadsOf } from './stats.js';
 
@@ -99,4 +99,29 @@ test('options: --quick shortens runs, explicit flags win, scenarios by number or
   assert.deepEqual(parseScenarios('6,keepalive,3'), ['keepalive', 'routes', 'memory']);
   assert.throws(() => parseScenarios('7'), /unknown scenario/);
   assert.deepEqual(parseOptions(['--proxies', 'nginx,gatehouse']).proxies, ['gatehouse', 'nginx']);
+});
+
+test('rounds interleave targets in order; a failed measurement is noted and the rest go on', async () => {
+  const targets = ['a', 'b'].map((name) => ({
+    name,
+    kind: 'nginx',
+    variant: '1 route',
+    proxy: undefined as never,
+  }));
+  const order: string[] = [];
+  const notes: string[] = [];
+  const samples = await interleave(
+    targets as Target[],
+    3,
+    async (t, round) => {
+      order.push(`${t.name}${round}`);
+      if (t.name === 'b' && round === 2) throw new Error('connection refused');
+      return { rps: round };
+    },
+    () => {},
+    notes,
+  );
+  assert.deepEqual(order, ['a1', 'b1', 'a2', 'b2', 'a3', 'b3']);
+  assert.deepEqual(samples.get('b'), [{ rps: 1 }, { rps: 3 }]);
+  assert.deepEqual(notes, ['b: round 2 failed: connection refused']);
 });
