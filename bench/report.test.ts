@@ -40,6 +40,7 @@ const scenario: ScenarioResult = {
 test('a spread prints as median (min–max), a single sample or Infinity plainly', () => {
   assert.equal(formatSpread(spread([1, 3, 2]), 0), '2 (1–3)');
   assert.equal(formatSpread(spread([42020.4]), 0), '42,020');
+  assert.equal(formatSpread(spread([9.81, 9.79]), 1), '9.8');
   assert.equal(formatSpread({ median: Infinity, min: 1, max: Infinity, samples: [1] }, 1), '∞');
   assert.equal(formatSpread(undefined, 0), '–');
 });

@@ -26,12 +26,11 @@ export function formatNumber(value: number, digits: number): string {
   return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
-/** `42,020 (41,800–42,310)`, or just the median when there was one sample or no spread. */
+/** `42,020 (41,800–42,310)`, or just the median when min and max print alike. */
 export function formatSpread(spread: Spread | undefined, digits: number): string {
   if (!spread) return '–';
-  const median = formatNumber(spread.median, digits);
-  if (spread.samples.length < 2 || spread.min === spread.max) return median;
-  return `${median} (${formatNumber(spread.min, digits)}–${formatNumber(spread.max, digits)})`;
+  const [median, min, max] = [spread.median, spread.min, spread.max].map((v) => formatNumber(v, digits));
+  return min === max ? median! : `${median} (${min}–${max})`;
 }
 
 function table(header: string[], rows: string[][]): string {
