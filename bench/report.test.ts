@@ -23,7 +23,7 @@ const scenario: ScenarioResult = {
       target: 'gatehouse',
       kind: 'gatehouse',
       variant: '1 route',
-      figures: { rps: spread([21000, 20000, 22000])! },
+      figures: { rps: spread([21000, 20000, 22000])!, p99Ms: spread([9, Infinity, 8])! },
     },
     {
       target: 'haproxy',
@@ -37,18 +37,19 @@ const scenario: ScenarioResult = {
   notes: ['node-http-proxy: skipped: reason'],
 };
 
-test('a spread prints as median (min–max), a single sample or Infinity plainly', () => {
+test('a spread prints as median (min–max), or the median alone when min and max print alike', () => {
   assert.equal(formatSpread(spread([1, 3, 2]), 0), '2 (1–3)');
   assert.equal(formatSpread(spread([42020.4]), 0), '42,020');
   assert.equal(formatSpread(spread([9.81, 9.79]), 1), '9.8');
-  assert.equal(formatSpread({ median: Infinity, min: 1, max: Infinity, samples: [1] }, 1), '∞');
+  assert.equal(formatSpread(spread([Infinity]), 1), '∞');
+  assert.equal(formatSpread(spread([1, Infinity, Infinity]), 1), '∞ (1.0–∞)');
   assert.equal(formatSpread(undefined, 0), '–');
 });
 
 test('a scenario renders a table per proxy, the ratio table, notes and commands', () => {
   const md = renderScenario(scenario);
   assert.match(md, /^## 1\. Small GET/);
-  assert.match(md, /\| gatehouse \| 21,000 \(20,000–22,000\) \| – \|/);
+  assert.match(md, /\| gatehouse \| 21,000 \(20,000–22,000\) \| 9\.00 \(8\.00–∞\) \|/);
   assert.match(md, /\| haproxy \| 42,000 \| 5\.70 \|/);
   assert.match(
     md,
@@ -91,6 +92,7 @@ test('results are written as <date>.md and latest.json', () => {
   assert.equal(json.scenarios.keepalive.proxies.haproxy.rps.median, 42000);
   assert.equal(json.scenarios.keepalive.gatehouseRatio.haproxy.rps, 0.5);
   assert.equal(json.machine.cores, 2);
+  assert.equal(json.scenarios.keepalive.proxies.gatehouse.p99Ms.max, 'Infinity');
 });
 
 test('/proc parsing: a command name with spaces and parentheses, RSS and PSS lines', () => {

@@ -111,7 +111,10 @@ export function toJson(report: BenchReport): string {
     ]),
   );
   const { scenarios: _omit, ...rest } = report;
-  return `${JSON.stringify({ ...rest, scenarios }, null, 2)}\n`;
+  // JSON has no Infinity (a request that never completed); write it as the string "Infinity"
+  const infinity = (_key: string, value: unknown) =>
+    value === Number.POSITIVE_INFINITY ? 'Infinity' : value;
+  return `${JSON.stringify({ ...rest, scenarios }, infinity, 2)}\n`;
 }
 
 export function writeResults(report: BenchReport, outDir: string): { markdown: string; json: string } {

@@ -14,9 +14,11 @@ test('median of odd and even samples, unsorted input left untouched', () => {
   assert.ok(Number.isNaN(median([])));
 });
 
-test('spread keeps median, min and max of the finite samples only', () => {
+test('spread drops missing figures (NaN) but keeps a never-completed Infinity', () => {
   assert.deepEqual(spread([3, Number.NaN, 1, 2]), { median: 2, min: 1, max: 3, samples: [3, 1, 2] });
   assert.equal(spread([Number.NaN]), undefined);
+  const inf = Number.POSITIVE_INFINITY;
+  assert.deepEqual(spread([inf, 2, inf]), { median: inf, min: 2, max: inf, samples: [inf, 2, inf] });
 });
 
 test('percentile is nearest-rank, and a failure (Infinity) in the tail shows', () => {

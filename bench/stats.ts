@@ -16,10 +16,11 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+/** NaN (no figure) is dropped; Infinity (a request that never completed) is kept and ranks last. */
 export function spread(values: readonly number[]): Spread | undefined {
-  const finite = values.filter((v) => Number.isFinite(v));
-  if (finite.length === 0) return undefined;
-  return { median: median(finite), min: Math.min(...finite), max: Math.max(...finite), samples: finite };
+  const kept = values.filter((v) => !Number.isNaN(v));
+  if (kept.length === 0) return undefined;
+  return { median: median(kept), min: Math.min(...kept), max: Math.max(...kept), samples: kept };
 }
 
 /**
