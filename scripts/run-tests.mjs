@@ -7,12 +7,16 @@ import { join, relative } from 'node:path';
 
 const args = process.argv.slice(2);
 const only = [];
-const exclude = ['test/conformance/', 'bench/'];
+const exclude = [];
 const passthrough = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--only') only.push(args[++i]);
   else if (args[i] === '--exclude') exclude.push(args[++i]);
   else passthrough.push(args[i]);
+}
+// Left out unless asked for by name (`--only bench`, `--only test/conformance`).
+for (const slow of ['test/conformance/', 'bench/']) {
+  if (!only.some((o) => (o.endsWith('/') ? o : `${o}/`).startsWith(slow))) exclude.push(slow);
 }
 
 function walk(dir, out) {
