@@ -2,9 +2,10 @@
 // apiVersion/kind (Gateway API kinds from the vendored CRDs' served versions, the core kinds
 // Gatehouse reads, built-in kinds it does not read are ignored, anything else is the REST
 // mapper's `no matches for kind`), decode it (unknown fields pruned with warnings, defaults
-// applied, server-managed metadata and status dropped), then validate: ObjectMeta, the CRD's
-// OpenAPI schema, list-type invariants and CEL rules, or the core kind's rules. A rejection is
-// an ApiError with the server's message and field errors that keep their paths.
+// applied, server-managed metadata dropped, status replaced by what the server would return:
+// nothing, or the CRD's status default), then validate: ObjectMeta, the CRD's OpenAPI schema,
+// list-type invariants and CEL rules, or the core kind's rules. A rejection is an ApiError with
+// the server's message and field errors that keep their paths.
 
 import { evaluateRules } from './cel.js';
 import { decodeCore, validateCoreKind } from './core.js';
