@@ -10,7 +10,7 @@ import { isIP as netIsIP } from 'node:net';
 import { type CelInput, CelScalar, celEnv, celFunc, isCelError, parse, plan } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 import type { SchemaNode, ValidationRule } from './crds.js';
-import { type FieldError, fieldError, type PathSegment } from './field-errors.js';
+import { type FieldError, fieldError, formatPath, type PathSegment, withField } from './field-errors.js';
 import { isPlainObject } from './structural.js';
 
 /** Kubernetes CEL library functions (k8s.io/apiserver/pkg/cel/library) missing from @bufbuild/cel. */
@@ -38,43 +38,68 @@ function program(expression: string): Program | Error {
   return compiled;
 }
 
+/** A node's path as segments (for source positions) and as the API server prints it. */
+interface Location {
+  path: PathSegment[];
+  field: string;
+}
+
+const property = (at: Location, name: string): Location => ({
+  path: [...at.path, name],
+  field: at.field ? `${at.field}.${name}` : name,
+});
+const mapKey = (at: Location, key: string): Location => ({
+  path: [...at.path, key],
+  field: `${at.field}[${key}]`,
+});
+const listIndex = (at: Location, i: number): Location => ({
+  path: [...at.path, i],
+  field: `${at.field}[${i}]`,
+});
+
 /** Runs every rule in `schema` against `value` (already defaulted), depth first. */
 export function evaluateRules(value: unknown, schema: SchemaNode, path: PathSegment[] = []): FieldError[] {
+  return evaluateAt(value, schema, { path, field: formatPath(path) });
+}
+
+function evaluateAt(value: unknown, schema: SchemaNode, at: Location): FieldError[] {
   const errors: FieldError[] = [];
-  const rules = schema['x-kubernetes-validations'] ?? [];
-  for (const rule of rules) {
+  for (const rule of schema['x-kubernetes-validations'] ?? []) {
     if (/\boldSelf\b/.test(rule.rule)) continue; // transition rule: there is no old object on create
-    const err = evaluateRule(rule, value, schema, path);
+    const err = evaluateRule(rule, value, schema, at);
     if (err) errors.push(err);
   }
   if (Array.isArray(value) && schema.items) {
-    errors.push(...value.flatMap((item, i) => evaluateRules(item, schema.items!, [...path, i])));
+    errors.push(...value.flatMap((item, i) => evaluateAt(item, schema.items!, listIndex(at, i))));
   } else if (isPlainObject(value)) {
     const extra = typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined;
     for (const [key, child] of Object.entries(value)) {
-      const sub = schema.properties?.[key] ?? extra;
-      if (sub && child !== undefined) errors.push(...evaluateRules(child, sub, [...path, key]));
+      const known = schema.properties?.[key];
+      if (child === undefined) continue;
+      if (known) errors.push(...evaluateAt(child, known, property(at, key)));
+      else if (extra) errors.push(...evaluateAt(child, extra, mapKey(at, key)));
     }
   }
   return errors;
 }
 
-function evaluateRule(rule: ValidationRule, value: unknown, schema: SchemaNode, path: PathSegment[]) {
-  const target = rule.fieldPath ? resolveFieldPath(rule.fieldPath, schema, path) : { path, schema };
+function evaluateRule(rule: ValidationRule, value: unknown, schema: SchemaNode, at: Location) {
+  const target = rule.fieldPath ? resolveFieldPath(rule.fieldPath, schema, at) : { at, schema };
   const typeName = target.schema.type ?? 'object';
+  const located = (err: FieldError) => withField(err, target.at.field);
   const run = program(rule.rule);
   if (run instanceof Error) {
-    return fieldError.invalid(target.path, typeName, `compilation failed: ${run.message}`);
+    return located(fieldError.invalid(target.at.path, typeName, `compilation failed: ${run.message}`));
   }
   const self = toCel(value, schema);
   const result = run({ self });
   if (isCelError(result)) {
-    return fieldError.invalid(target.path, typeName, evaluationFailure(result.message, rule));
+    return located(fieldError.invalid(target.at.path, typeName, evaluationFailure(result.message, rule)));
   }
   if (result === true) return undefined;
   const message = messageFor(rule, self);
-  if (message instanceof Error) return fieldError.invalid(target.path, typeName, message.message);
-  return errorForReason(rule.reason, target.path, typeName, message);
+  if (message instanceof Error) return located(fieldError.invalid(target.at.path, typeName, message.message));
+  return located(errorForReason(rule.reason, target.at.path, typeName, message));
 }
 
 /** The API server's wording for a rule that could not be evaluated (cel-go's error texts). */
@@ -120,23 +145,23 @@ function errorForReason(
   }
 }
 
-/** A rule's `fieldPath` (`.a.b`, `['key']`, `[0]`) appended to the rule node's path. */
-function resolveFieldPath(fieldPath: string, schema: SchemaNode, path: PathSegment[]) {
-  const steps = [...fieldPath.matchAll(/\.([^.[\]]+)|\['([^']*)'\]|\[(\d+)\]/g)];
+/** A rule's `fieldPath` (`.a.b`, `['key']`, `[0]`) appended to the rule node's location. */
+function resolveFieldPath(fieldPath: string, schema: SchemaNode, start: Location) {
   let node = schema;
-  const out = [...path];
-  for (const [, dotted, quoted, index] of steps) {
+  let at = start;
+  for (const [, dotted, quoted, index] of fieldPath.matchAll(/\.([^.[\]]+)|\['([^']*)'\]|\[(\d+)\]/g)) {
     if (index !== undefined) {
-      out.push(Number(index));
+      at = listIndex(at, Number(index));
       node = node.items ?? node;
       continue;
     }
     const name = (dotted ?? quoted) as string;
-    out.push(name);
+    const known = node.properties?.[name];
     const extra = typeof node.additionalProperties === 'object' ? node.additionalProperties : undefined;
-    node = node.properties?.[name] ?? extra ?? node;
+    at = known || !extra ? property(at, name) : mapKey(at, name);
+    node = known ?? extra ?? node;
   }
-  return { path: out, schema: node };
+  return { at, schema: node };
 }
 
 /** The JSON value as the CEL value the API server binds for this schema. */
