@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DecodeError, decodeManifest } from './decode.js';
+import { parseFieldPath } from './field-errors.js';
 
 const MULTI_DOC = `# leading comment
 ---
@@ -61,6 +62,8 @@ describe('decodeManifest: YAML', () => {
       column: 16,
     });
     assert.deepEqual(route.positionOf(['kind']), { line: 13, column: 7 });
+    // The same, from the field path as the API server prints it.
+    assert.deepEqual(route.positionOf('spec.rules[1].matches[0].path.type'), { line: 24, column: 15 });
   });
 
   it('points a missing field at the deepest part of its path that exists', () => {
@@ -110,6 +113,7 @@ items:
       ['a', 'b'],
     );
     assert.deepEqual(documents[1]!.positionOf(['metadata', 'name']), { line: 11, column: 11 });
+    assert.deepEqual(documents[1]!.positionOf('metadata.name'), { line: 11, column: 11 });
   });
 });
 
@@ -157,5 +161,21 @@ describe('decodeManifest: JSON', () => {
     assert.equal(errors[0]?.line, 3);
     assert.equal(errors[0]?.column, 15);
     assert.match(errors[0]!.reason, /Unexpected ,/);
+  });
+});
+
+describe('parseFieldPath', () => {
+  it('reads the API server field notation back into segments', () => {
+    assert.deepEqual(parseFieldPath('spec.rules[0].matches[12].path.type'), [
+      'spec',
+      'rules',
+      0,
+      'matches',
+      12,
+      'path',
+      'type',
+    ]);
+    assert.deepEqual(parseFieldPath('data[tls.crt]'), ['data', 'tls.crt']);
+    assert.deepEqual(parseFieldPath(''), []);
   });
 });

@@ -14,7 +14,7 @@ import {
   type Node,
   parseAllDocuments,
 } from 'yaml';
-import type { PathSegment } from './field-errors.js';
+import { type PathSegment, parseFieldPath } from './field-errors.js';
 
 /** 1-based line and column in a source file. */
 export interface SourcePosition {
@@ -28,8 +28,11 @@ export interface DecodedDocument {
   index: number;
   /** The parsed value, as plain JSON data. */
   object: unknown;
-  /** Where `path` (relative to `object`) is in the file: the deepest node that exists. */
-  positionOf(path: readonly PathSegment[]): SourcePosition;
+  /**
+   * Where a field (segments, or as printed: `spec.rules[0].matches[0].path.type`) is in the
+   * file: the position of the deepest part of the path that exists.
+   */
+  positionOf(path: readonly PathSegment[] | string): SourcePosition;
 }
 
 export class DecodeError extends Error {
@@ -105,7 +108,8 @@ function makeDocument(
     index,
     object,
     positionOf(path) {
-      const node = deepestNode(doc, [...prefix, ...path]);
+      const segments = typeof path === 'string' ? parseFieldPath(path) : path;
+      const node = deepestNode(doc, [...prefix, ...segments]);
       const { line, col } = lineCounter.linePos(node?.range?.[0] ?? 0);
       return { line, column: col };
     },

@@ -61,6 +61,16 @@ export function formatPath(path: readonly PathSegment[]): string {
   return out;
 }
 
+/** Segments of a printed field path: `spec.rules[0].path`, `data[tls.crt]` (bracketed map key). */
+export function parseFieldPath(field: string): PathSegment[] {
+  const path: PathSegment[] = [];
+  for (const [, name, bracket] of field.matchAll(/([^.[\]]+)|\[([^\]]*)\]/g)) {
+    if (name !== undefined) path.push(name);
+    else path.push(/^\d+$/.test(bracket!) ? Number(bracket) : bracket!);
+  }
+  return path;
+}
+
 function make(type: FieldErrorType, path: readonly PathSegment[], badValue: unknown, detail: string) {
   return { type, field: formatPath(path), path: [...path], badValue, detail };
 }

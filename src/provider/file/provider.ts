@@ -130,7 +130,10 @@ export class FileProvider {
       this.log.debug({ file }, `${file}: ${ignored} ignored (not a kind Gatehouse reads)`);
     if (load.failures.length === 0) {
       this.files.set(file, { text, good: load.objects, failed: false });
-      this.log.info({ file, objects: load.objects.length }, `${file}: loaded ${load.objects.length} object(s)`);
+      this.log.info(
+        { file, objects: load.objects.length },
+        `${file}: loaded ${load.objects.length} object(s)`,
+      );
       return;
     }
     const kept = previous?.good ?? [];
