@@ -171,21 +171,47 @@ export function goValue(value: unknown): string {
 
 export type ApiErrorReason = 'Invalid' | 'BadRequest' | 'NotFound';
 
+const STATUS_CODES: Record<ApiErrorReason, number> = { Invalid: 422, BadRequest: 400, NotFound: 404 };
+
+/** The object an Invalid error is about (metav1.StatusDetails). */
+export interface ObjectDetails {
+  group: string;
+  kind: string;
+  name: string;
+}
+
 /** A rejected object: the API server's Status message plus the field errors behind it. */
 export class ApiError extends Error {
   constructor(
     message: string,
     readonly reason: ApiErrorReason,
     readonly causes: readonly FieldError[],
+    readonly details?: ObjectDetails,
   ) {
     super(message);
     this.name = 'ApiError';
   }
 
+  /** The metav1.Status body an API server answers with. */
+  toStatus(): Record<string, unknown> {
+    const causes = this.causes.map((c) => ({ reason: c.type, message: errorBody(c), field: c.field }));
+    return {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: this.message,
+      reason: this.reason,
+      ...(this.details ? { details: { ...this.details, causes } } : {}),
+      code: STATUS_CODES[this.reason],
+    };
+  }
+
   /** `Kind.group "name" is invalid: <errors>` (422 Invalid). */
   static invalid(kind: string, group: string, name: string, causes: readonly FieldError[]): ApiError {
     const qualified = group ? `${kind}.${group}` : kind;
-    return new ApiError(`${qualified} ${goQuote(name)} is invalid: ${aggregate(causes)}`, 'Invalid', causes);
+    const message = `${qualified} ${goQuote(name)} is invalid: ${aggregate(causes)}`;
+    return new ApiError(message, 'Invalid', causes, { group, kind, name });
   }
 
   /** `Kind in version "v1" cannot be handled as a Kind: <reason>` (400, a decoding failure at `path`). */

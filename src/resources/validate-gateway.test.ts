@@ -169,4 +169,31 @@ describe('validateObject: other Gateway API kinds and lookup', () => {
     assert.deepEqual(result.error.causes[0]?.path, ['spec', 'rules', 0, 'matches', 0, 'path', 'type']);
     assert.equal(result.error.causes[0]?.field, 'spec.rules[0].matches[0].path.type');
   });
+
+  it('renders the rejection as the Status body an API server returns', () => {
+    const result = validateObject(gateway([{ name: 'a', port: 0, protocol: 'HTTP' }]));
+    assert.equal(result.outcome, 'rejected');
+    if (result.outcome !== 'rejected') return;
+    assert.deepEqual(result.error.toStatus(), {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: result.error.message,
+      reason: 'Invalid',
+      details: {
+        group: GROUP,
+        kind: 'Gateway',
+        name: 'gw',
+        causes: [
+          {
+            reason: 'FieldValueInvalid',
+            message: 'Invalid value: 0: spec.listeners[0].port in body should be greater than or equal to 1',
+            field: 'spec.listeners[0].port',
+          },
+        ],
+      },
+      code: 422,
+    });
+  });
 });

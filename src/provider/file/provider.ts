@@ -108,17 +108,21 @@ export class FileProvider {
     const { files, missing } = await listManifestFiles(this.options.paths);
     this.reportMissing(missing);
     const listed = new Set(files);
+    let changed = this.lastObjects === undefined;
     for (const file of files) {
+      // A file gone between listing and reading (an editor mid-save) is read on the next event.
       const text = await readFile(file, 'utf8').catch(() => undefined);
       if (text === undefined || this.files.get(file)?.text === text) continue;
       this.applyFile(file, text);
+      changed = true;
     }
     for (const file of [...this.files.keys()].filter((f) => !listed.has(f))) {
       this.files.delete(file);
       this.changedSinceSnapshot.add(file);
       this.log.info({ file }, `${file}: removed; its objects are gone`);
+      changed = true;
     }
-    if (!this.closed) this.publish();
+    if (changed && !this.closed) this.publish();
   }
 
   private applyFile(file: string, text: string): void {
@@ -128,6 +132,12 @@ export class FileProvider {
     for (const warning of load.warnings) this.log.warn(problemFields(warning), problemText(warning));
     for (const ignored of load.ignored)
       this.log.debug({ file }, `${file}: ${ignored} ignored (not a kind Gatehouse reads)`);
+    for (const unused of load.objects.filter((o) => !o.info)) {
+      this.log.debug(
+        { file, kind: unused.kind.kind },
+        `${file}: ${unused.key} is valid but not used by Gatehouse`,
+      );
+    }
     if (load.failures.length === 0) {
       this.files.set(file, { text, good: load.objects, failed: false });
       this.log.info(
@@ -149,12 +159,6 @@ export class FileProvider {
       this.tracker,
     );
     this.reportDuplicates(built.duplicates);
-    for (const loaded of built.unused) {
-      this.log.debug(
-        { file: loaded.file, kind: loaded.kind.kind },
-        `${loaded.key}: valid, not used by Gatehouse`,
-      );
-    }
     if (this.lastObjects && sameObjects(this.lastObjects, built.objects)) return;
     this.lastObjects = built.objects;
     const info: SnapshotInfo = {

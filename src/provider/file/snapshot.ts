@@ -19,8 +19,6 @@ export interface BuiltSnapshot {
   /** Every object in the snapshot, in a fixed order (to compare two builds by identity). */
   objects: KubeObject[];
   duplicates: Duplicate[];
-  /** Objects of Gateway API kinds the snapshot has no place for (GRPCRoute, TLSRoute, ...). */
-  unused: LoadedObject[];
 }
 
 export function buildSnapshot(
@@ -29,12 +27,10 @@ export function buildSnapshot(
 ): BuiltSnapshot {
   const chosen = new Map<string, LoadedObject>();
   const duplicates: Duplicate[] = [];
-  const unused: LoadedObject[] = [];
   for (const objects of files) {
     for (const loaded of objects) {
       const kept = chosen.get(loaded.key);
       if (kept) duplicates.push({ key: loaded.key, kept, dropped: loaded });
-      else if (!loaded.info) unused.push(loaded);
       else chosen.set(loaded.key, loaded);
     }
   }
@@ -44,11 +40,12 @@ export function buildSnapshot(
   const sorted = [...chosen.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const objects: KubeObject[] = [];
   for (const [key, loaded] of sorted) {
+    if (!loaded.info) continue; // a Gateway API kind the snapshot has no place for (GRPCRoute, ...)
     const stamped = tracker.stamp(key, loaded.kind.group, loaded.object);
     (snapshot[loaded.info!.field] as KubeObject[]).push(stamped);
     objects.push(stamped);
   }
-  return { snapshot, objects, duplicates, unused };
+  return { snapshot, objects, duplicates };
 }
 
 /** Whether two builds hold the very same objects (stamped objects are reused when unchanged). */
