@@ -7,7 +7,7 @@
 // same object defined twice keeps its first definition. Changes are picked up with fs.watch.
 
 import { readFile } from 'node:fs/promises';
-import type { Logger } from '../../observability/logger.js';
+import { componentLogger, type Logger } from '../../observability/logger.js';
 import type { ResourceSnapshot } from '../../resources/kinds.js';
 import type { KubeObject } from '../../resources/types.js';
 import type { ValidatorOptions } from '../../resources/validate.js';
@@ -60,7 +60,7 @@ export class FileProvider {
   private closed = false;
 
   constructor(private readonly options: FileProviderOptions) {
-    this.log = options.logger.child({ component: 'provider.file' });
+    this.log = componentLogger(options.logger, 'provider.file');
     this.validation = { allowLoopbackEndpoints: true, ...options.validation };
   }
 
