@@ -11,9 +11,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseAllDocuments, stringify } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import { emptySnapshot, kindInfo, type ResourceSnapshot } from '../resources/kinds.js';
 import { supportedFeatureStatus } from './features.js';
+import { renderTranslation } from './render.js';
 import {
   DEFAULT_CONTROLLER_NAME,
   type StatusUpdate,
@@ -125,11 +126,7 @@ export function renderResult(result: TranslateResult, pems: GeneratedPems): stri
   const byPem = new Map(placeholders(pems).map(([name, pem]) => [pem, name]));
   const statuses = result.statuses.map(abbreviateFeatures);
   const redacted = replaceStrings({ statuses, ir: result.ir }, (s) => byPem.get(s) ?? s);
-  const sorted = redacted as { statuses: unknown; ir: unknown };
-  return stringify(
-    { statuses: sortKeys(sorted.statuses), ir: sortKeys(sorted.ir) },
-    { aliasDuplicateObjects: false, lineWidth: 0 },
-  );
+  return renderTranslation(redacted as TranslateResult);
 }
 
 function abbreviateFeatures(update: StatusUpdate): unknown {
@@ -144,15 +141,6 @@ function replaceStrings(value: unknown, replace: (s: string) => string): unknown
   if (Array.isArray(value)) return value.map((entry) => replaceStrings(entry, replace));
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceStrings(v, replace)]));
-  }
-  return value;
-}
-
-export function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return Object.fromEntries(entries.map(([k, v]) => [k, sortKeys(v)]));
   }
   return value;
 }
