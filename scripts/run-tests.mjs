@@ -7,7 +7,9 @@ import { join, relative } from 'node:path';
 
 const args = process.argv.slice(2);
 const only = [];
-const exclude = ['test/conformance/', 'bench/'];
+const exclude = [];
+// Left out unless an --only prefix asks for something inside them.
+const excludedByDefault = ['test/conformance/', 'bench/'];
 const passthrough = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--only') only.push(args[++i]);
@@ -28,6 +30,8 @@ const files = walk('dist', [])
   .filter((f) => {
     const rel = relative('dist', f);
     if (only.length && !only.some((p) => rel.startsWith(p))) return false;
+    const requested = (dir) => only.some((p) => (p.endsWith('/') ? p : p + '/').startsWith(dir));
+    if (excludedByDefault.some((dir) => rel.startsWith(dir) && !requested(dir))) return false;
     return !exclude.some((p) => rel.startsWith(p));
   })
   .sort();

@@ -1,6 +1,6 @@
 /**
  * Test certificates made with the `openssl` CLI in a temporary directory: a server CA and a
- * server certificate for `localhost`/127.0.0.1, a client chain (root CA → intermediate → client
+ * server certificate for `localhost`, `abc.example.com` and 127.0.0.1, a client chain (root CA → intermediate → client
  * leaf) for client-certificate checks, and an unrelated self-signed client certificate that no
  * server trusts. EC P-256 keys keep generation fast. Nothing is written outside the temp dir.
  */
@@ -108,7 +108,7 @@ export async function makeTestPki(): Promise<TestPki> {
       'server',
       'server-ca',
       '/CN=localhost',
-      'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n',
+      'subjectAltName=DNS:localhost,DNS:abc.example.com,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n',
     ),
     signed(
       dir,
