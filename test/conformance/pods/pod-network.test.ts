@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
+import { randomInt } from 'node:crypto';
 import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -100,6 +101,28 @@ describe('pod network', { skip }, () => {
       ports: { http: 8080 },
     });
     assert.equal(JSON.parse((await fetchOnce(`http://${again.ip}:8080/`)).body).pod, 'restarted');
+  });
+
+  it('stays reachable with strict reverse-path filtering on both ends and no IP forwarding', async () => {
+    await run('sysctl', ['-qw', `net.ipv4.conf.${network.hostLink}.rp_filter=1`]);
+    await run('ip', ['netns', 'exec', network.netns, 'sysctl', '-qw', 'net.ipv4.conf.all.rp_filter=1']);
+    await run('ip', ['netns', 'exec', network.netns, 'sysctl', '-qw', 'net.ipv4.conf.eth0.rp_filter=1']);
+    await run('ip', ['netns', 'exec', network.netns, 'sysctl', '-qw', 'net.ipv4.ip_forward=0']);
+    assert.equal((await fetchOnce(`http://${v1.ip}:3000/strict`)).status, 200);
+  });
+
+  it('uses a given subnet and says so when it runs out of addresses', async () => {
+    // A /30 holds the gateway (.1) and one pod (.2); pick one at random so parallel runs do not collide.
+    const subnet = `198.19.${randomInt(200, 256)}.${4 * randomInt(64)}/30`;
+    const small = await PodNetwork.create({ subnet });
+    try {
+      assert.equal(small.subnet, subnet);
+      const only = await small.allocate();
+      assert.equal(only.split('.')[3], String(Number(subnet.split('.')[3]!.split('/')[0]) + 2));
+      await assert.rejects(small.allocate(), /no free addresses left in/);
+    } finally {
+      await small.destroy();
+    }
   });
 
   it('leaves no namespace, veth, route or process after destroy()', async () => {

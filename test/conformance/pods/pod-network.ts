@@ -72,16 +72,37 @@ const SUBNET_PREFIX = 24;
 const SUBNET_ATTEMPTS = 16;
 const DEFAULT_ECHO_MAIN = fileURLToPath(new URL('../echo/main.js', import.meta.url));
 
-/** Why pod networks cannot be made here, or undefined when they can (for test skips). */
-export async function podNetworkUnavailableReason(): Promise<string | undefined> {
+let availability: Promise<string | undefined> | undefined;
+
+/**
+ * Why pod networks cannot be made here, or undefined when they can (for test skips). The first
+ * call builds and removes a throwaway namespace and veth pair, since being root is not enough in
+ * a container without CAP_SYS_ADMIN/CAP_NET_ADMIN.
+ */
+export function podNetworkUnavailableReason(): Promise<string | undefined> {
+  availability ??= probeAvailability();
+  return availability;
+}
+
+async function probeAvailability(): Promise<string | undefined> {
   if (process.platform !== 'linux') return 'pod networks need Linux network namespaces';
   if (process.getuid?.() !== 0) return 'pod networks need root (ip netns, veth pairs, routes)';
+  const suffix = randomSuffix();
+  const netns = `${NETNS_PREFIX}${process.pid}-${suffix}`;
+  const hostLink = `${HOST_LINK_PREFIX}${process.pid}-${suffix}`;
   try {
-    await ip('netns', 'list');
+    await ip('netns', 'add', netns);
+    await ip('link', 'add', hostLink, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', netns);
+    return undefined;
   } catch (error) {
-    return `iproute2 "ip netns" is not usable: ${(error as Error).message}`;
+    return `cannot build a pod network here: ${(error as Error).message}`;
+  } finally {
+    removeNetworkSync(netns, hostLink);
   }
-  return undefined;
+}
+
+function randomSuffix(): string {
+  return randomInt(0x10000).toString(16).padStart(4, '0');
 }
 
 export class PodNetwork {
@@ -102,7 +123,7 @@ export class PodNetwork {
     const reason = await podNetworkUnavailableReason();
     if (reason) throw new PodNetworkUnavailableError(reason);
     await sweepStaleNetworks();
-    const suffix = randomInt(0x10000).toString(16).padStart(4, '0');
+    const suffix = randomSuffix();
     const network = new PodNetwork(
       `${NETNS_PREFIX}${process.pid}-${suffix}`,
       `${HOST_LINK_PREFIX}${process.pid}-${suffix}`,
@@ -113,9 +134,6 @@ export class PodNetwork {
       await network.build();
     } catch (error) {
       await network.destroy();
-      if (error instanceof IpCommandError && /Operation not permitted/.test(error.stderr)) {
-        throw new PodNetworkUnavailableError(error.message);
-      }
       throw error;
     }
     return network;
