@@ -14,8 +14,8 @@ for (let i = 0; i < args.length; i++) {
   else if (args[i] === '--exclude') exclude.push(args[++i]);
   else passthrough.push(args[i]);
 }
-// Left out unless asked for by name (`--only bench`, `--only test/conformance`).
-for (const slow of ['test/conformance/', 'bench/']) {
+// Left out unless asked for by name (`--only bench`).
+for (const slow of ['bench/']) {
   if (!only.some((o) => (o.endsWith('/') ? o : `${o}/`).startsWith(slow))) exclude.push(slow);
 }
 
@@ -32,6 +32,8 @@ const files = walk('dist', [])
   .filter((f) => {
     const rel = relative('dist', f);
     if (only.length && !only.some((p) => rel.startsWith(p))) return false;
+    const requested = (dir) => only.some((p) => (p.endsWith('/') ? p : p + '/').startsWith(dir));
+    if (excludedByDefault.some((dir) => rel.startsWith(dir) && !requested(dir))) return false;
     return !exclude.some((p) => rel.startsWith(p));
   })
   .sort();
