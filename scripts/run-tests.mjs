@@ -32,8 +32,6 @@ const files = walk('dist', [])
   .filter((f) => {
     const rel = relative('dist', f);
     if (only.length && !only.some((p) => rel.startsWith(p))) return false;
-    const requested = (dir) => only.some((p) => (p.endsWith('/') ? p : p + '/').startsWith(dir));
-    if (excludedByDefault.some((dir) => rel.startsWith(dir) && !requested(dir))) return false;
     return !exclude.some((p) => rel.startsWith(p));
   })
   .sort();
