@@ -57,7 +57,20 @@ export function routeRequest(
   return { listener, match, route, authority };
 }
 
-export function handleRequest(port: CompiledPort, req: ClientRequest, res: ClientResponse): void {
+/** The request entry point: a failure while handling one request answers 500, never throws. */
+export function serveRequest(port: CompiledPort, req: ClientRequest, res: ClientResponse): void {
+  try {
+    handleRequest(port, req, res);
+  } catch {
+    try {
+      sendStatus(res, 500);
+    } catch {
+      res.destroy();
+    }
+  }
+}
+
+function handleRequest(port: CompiledPort, req: ClientRequest, res: ClientResponse): void {
   const routed = routeRequest(port, req.method ?? 'GET', req.url ?? '/', req.headers, req.socket);
   if (typeof routed === 'number') {
     sendStatus(res, routed);

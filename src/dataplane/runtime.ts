@@ -11,7 +11,7 @@ import { AddressPool, chooseAddresses } from './addresses.js';
 import { type CompiledGateway, compileGateways } from './config/compile.js';
 import { CertificateStore } from './config/tls.js';
 import type { CompiledPort } from './config/types.js';
-import type { BoundServer } from './listener/bound-server.js';
+import { type BoundServer, RETIRE_GRACE_MS } from './listener/bound-server.js';
 import { PlainServer } from './listener/plain-server.js';
 import { SecureServer } from './listener/secure-server.js';
 import type { ApplyReport, DataPlane, DataPlaneOptions, GatewayBindReport } from './types.js';
@@ -40,6 +40,8 @@ class DataPlaneRuntime implements DataPlane {
   private readonly certificates: CertificateStore;
   /** Open servers by `address|port`. */
   private readonly servers = new Map<string, BoundServer>();
+  /** Retired servers whose connections are draining. */
+  private readonly draining = new Set<BoundServer>();
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
 
@@ -61,8 +63,9 @@ class DataPlaneRuntime implements DataPlane {
   async close(): Promise<void> {
     this.closed = true;
     await this.queue;
-    for (const server of this.servers.values()) server.destroy();
+    for (const server of [...this.servers.values(), ...this.draining]) server.destroy();
     this.servers.clear();
+    this.draining.clear();
     await this.registry.destroyAll();
   }
 
@@ -119,9 +122,18 @@ class DataPlaneRuntime implements DataPlane {
   private retireUnwanted(bindings: ReadonlyMap<string, Binding>): void {
     for (const [key, server] of this.servers) {
       if (bindings.get(key)?.config.protocol === server.protocol) continue;
-      server.retire();
       this.servers.delete(key);
+      this.retire(server);
     }
+  }
+
+  private retire(server: BoundServer): void {
+    server.retire();
+    this.draining.add(server);
+    setTimeout(() => {
+      this.draining.delete(server);
+      server.destroy();
+    }, RETIRE_GRACE_MS).unref();
   }
 
   /** Binds the sockets that are not open yet; failures become port errors of their Gateway. */

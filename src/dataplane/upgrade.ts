@@ -9,8 +9,17 @@ import { applyHeaderMod } from './filters/headers.js';
 import { locationFor, pickEndpoint, prepareUpstreamRequest, routeRequest } from './proxy.js';
 import { openTunnel, writeRawStatus } from './upstream/tunnel.js';
 
-export function handleUpgrade(port: CompiledPort, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+/** The upgrade entry point: a failure while handling one upgrade answers 500, never throws. */
+export function serveUpgrade(port: CompiledPort, req: IncomingMessage, socket: Duplex, head: Buffer): void {
   socket.on('error', () => socket.destroy());
+  try {
+    handleUpgrade(port, req, socket, head);
+  } catch {
+    writeRawStatus(socket, 500);
+  }
+}
+
+function handleUpgrade(port: CompiledPort, req: IncomingMessage, socket: Duplex, head: Buffer): void {
   const routed = routeRequest(port, req.method ?? 'GET', req.url ?? '/', req.headers, req.socket);
   if (typeof routed === 'number') {
     writeRawStatus(socket, routed);

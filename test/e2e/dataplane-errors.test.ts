@@ -22,6 +22,7 @@ describe('data plane errors', () => {
     port = await freePort();
     const closedPort = await freePort();
     plane = startDataPlane();
+    const bad = { set: [{ name: 'x-bad', value: 'line\r\nbreak' }], add: [], remove: [] };
     await plane.applyOk(
       buildIr(
         [
@@ -36,6 +37,12 @@ describe('data plane errors', () => {
                   prefix: '/no-timeout',
                   timeouts: { requestMs: 0, backendRequestMs: 0 },
                 }),
+                route(forwardTo('v1'), { prefix: '/bad-request-header', filters: { requestHeaders: bad } }),
+                route(forwardTo('v1'), { prefix: '/bad-response-header', filters: { responseHeaders: bad } }),
+                route(
+                  { type: 'redirect', statusCode: 302, hostname: 'evil\r\nx-injected: 1' },
+                  { prefix: '/bad-redirect' },
+                ),
                 route(forwardTo('v1'), { prefix: '/' }),
               ]),
             ]),
@@ -85,6 +92,15 @@ describe('data plane errors', () => {
     socket.destroy();
     await aborted;
     assert.equal(backend.aborted, before + 1);
+  });
+
+  it('answers an error, and keeps serving, when configured header values are invalid', async () => {
+    assert.equal((await send(port, { path: '/bad-request-header' })).status, 502);
+    assert.equal((await send(port, { path: '/bad-response-header' })).status, 502);
+    const redirect = await send(port, { path: '/bad-redirect' });
+    assert.equal(redirect.status, 500);
+    assert.equal(redirect.headers['x-injected'], undefined);
+    assert.equal((await send(port, { path: '/fine' })).json().backend, 'v1');
   });
 
   it('survives malformed and abruptly closed traffic', async () => {

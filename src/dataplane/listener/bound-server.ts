@@ -13,13 +13,13 @@ export interface BoundServer {
   update(config: CompiledPort): void;
   /** Binds; rejects with the bind error (EADDRINUSE, EADDRNOTAVAIL, ...). */
   listen(): Promise<void>;
-  /** Stops accepting; open connections finish their requests and close (hard stop after a grace). */
+  /** Stops accepting; open connections finish their requests and close (see RETIRE_GRACE_MS). */
   retire(): void;
   /** Closes the listening socket and every connection now. */
   destroy(): void;
 }
 
-/** Grace given to a retired server's connections before they are cut. */
+/** Grace given to a retired server's connections before the runtime destroys them. */
 export const RETIRE_GRACE_MS = 30_000;
 
 export function listenOn(server: Server, address: string, port: number): Promise<void> {
@@ -44,11 +44,6 @@ export class SocketSet {
   destroyAll(): void {
     for (const socket of this.sockets) socket.destroy();
     this.sockets.clear();
-  }
-
-  /** Destroys what is still open after `ms` (the timer does not keep the process alive). */
-  destroyAfter(ms: number): void {
-    setTimeout(() => this.destroyAll(), ms).unref();
   }
 
   get size(): number {

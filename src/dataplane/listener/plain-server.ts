@@ -8,11 +8,11 @@ import { createServer as createH2Server, type Http2Server, type ServerHttp2Sessi
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { CompiledPort } from '../config/types.js';
-import { handleRequest } from '../proxy.js';
+import { serveRequest } from '../proxy.js';
 import type { ClientRequest } from '../request.js';
 import type { ClientResponse } from '../respond.js';
-import { handleUpgrade } from '../upgrade.js';
-import { type BoundServer, listenOn, RETIRE_GRACE_MS, SocketSet } from './bound-server.js';
+import { serveUpgrade } from '../upgrade.js';
+import { type BoundServer, listenOn, SocketSet } from './bound-server.js';
 
 const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
 
@@ -34,11 +34,11 @@ export class PlainServer implements BoundServer {
     this.config = config;
     const onRequest = (req: ClientRequest, res: ClientResponse) => {
       if (this.retired && 'shouldKeepAlive' in res) res.shouldKeepAlive = false;
-      handleRequest(this.config, req, res);
+      serveRequest(this.config, req, res);
     };
     this.http1 = createHttpServer(onRequest);
     this.http1.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
-      handleUpgrade(this.config, req, socket, head),
+      serveUpgrade(this.config, req, socket, head),
     );
     // The http server never listens; this starts its connection tracking (idle and header timeouts).
     this.http1.emit('listening');
@@ -65,7 +65,6 @@ export class PlainServer implements BoundServer {
     this.tcp.close();
     this.http1.closeIdleConnections();
     for (const session of this.sessions) session.close();
-    this.sockets.destroyAfter(RETIRE_GRACE_MS);
   }
 
   destroy(): void {

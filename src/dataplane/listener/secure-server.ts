@@ -9,12 +9,12 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { SecureContext } from 'node:tls';
 import type { CompiledPort } from '../config/types.js';
-import { handleRequest } from '../proxy.js';
+import { serveRequest } from '../proxy.js';
 import type { ClientRequest } from '../request.js';
 import type { ClientResponse } from '../respond.js';
 import { normalizeHost } from '../router/hostname.js';
-import { handleUpgrade } from '../upgrade.js';
-import { type BoundServer, listenOn, RETIRE_GRACE_MS, SocketSet } from './bound-server.js';
+import { serveUpgrade } from '../upgrade.js';
+import { type BoundServer, listenOn, SocketSet } from './bound-server.js';
 
 /** Idle keep-alive of HTTP/1.1 connections (node:http's default; the http2 server has none). */
 const KEEP_ALIVE_TIMEOUT_MS = 5_000;
@@ -36,7 +36,7 @@ export class SecureServer implements BoundServer {
     this.config = config;
     const onRequest = (req: ClientRequest, res: ClientResponse) => {
       if (this.retired && 'shouldKeepAlive' in res) res.shouldKeepAlive = false;
-      handleRequest(this.config, req, res);
+      serveRequest(this.config, req, res);
     };
     this.server = createSecureServer(
       { allowHTTP1: true, SNICallback: (name, cb) => cb(null, this.contextFor(name)) },
@@ -44,7 +44,7 @@ export class SecureServer implements BoundServer {
     );
     Object.assign(this.server, { keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS });
     this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
-      handleUpgrade(this.config, req, socket, head),
+      serveUpgrade(this.config, req, socket, head),
     );
     this.server.on('connection', (socket: Socket) => {
       this.sockets.add(socket);
@@ -77,7 +77,6 @@ export class SecureServer implements BoundServer {
     this.retired = true;
     this.server.close();
     for (const session of this.sessions) session.close();
-    this.sockets.destroyAfter(RETIRE_GRACE_MS);
   }
 
   destroy(): void {
