@@ -22,7 +22,7 @@ import { authorityOf, type ClientRequest, hasBody, NodeMatchRequest, serverNameO
 import { type ClientResponse, sendDirect, sendPreflight, sendRedirect, sendStatus } from './respond.js';
 import { normalizeHost } from './router/hostname.js';
 import type { RouteEntry } from './router/path-index.js';
-import type { BackendTarget } from './upstream/balancer.js';
+import type { BackendPicker, BackendTarget } from './upstream/balancer.js';
 import { forward } from './upstream/forward.js';
 import { upstreamRequestHeaders } from './upstream/headers.js';
 import { sendMirror, teeBody } from './upstream/mirror.js';
@@ -94,7 +94,7 @@ function handleRequest(port: CompiledPort, req: ClientRequest, res: ClientRespon
   } else if (action.type === 'direct') {
     sendDirect(res, action.status, action.body);
   } else {
-    forwardRequest(port, req, res, routed, corsHeaders);
+    forwardRequest(port, req, res, routed, action.backends, corsHeaders);
   }
 }
 
@@ -103,14 +103,14 @@ function forwardRequest(
   req: ClientRequest,
   res: ClientResponse,
   routed: RoutedRequest,
+  backends: BackendPicker,
   corsHeaders: HeaderPairs | undefined,
 ): void {
   const behavior = routed.route.value;
   const { headers, path } = prepareUpstreamRequest(port, req.headers, req.socket.remoteAddress, routed);
   let body: Readable | null = hasBody(req) ? req : null;
   if (behavior.mirrors.length > 0) body = mirrorRequest(behavior, routed.match.method, path, headers, body);
-  if (behavior.action.type !== 'forward') return;
-  const backend = behavior.action.backends.pick(Math.random());
+  const backend = backends.pick(Math.random());
   const endpoint = pickEndpoint(backend);
   if (typeof endpoint === 'number') {
     sendStatus(res, endpoint);
@@ -128,6 +128,7 @@ function forwardRequest(
   });
 }
 
+/** The Location of a redirect answered on `port` for `routed`. */
 export function locationFor(port: CompiledPort, routed: RoutedRequest, redirect: RedirectActionIR): string {
   const { match } = routed;
   return redirectLocation(redirect, {

@@ -6,7 +6,7 @@
 
 import type { Logger } from 'pino';
 import type { IR } from '../ir/types.js';
-import { silentLogger } from '../observability/logger.js';
+import { componentLogger, silentLogger } from '../observability/logger.js';
 import { AddressPool, chooseAddresses } from './addresses.js';
 import { type CompiledGateway, compileGateways } from './config/compile.js';
 import { CertificateStore } from './config/tls.js';
@@ -46,7 +46,7 @@ class DataPlaneRuntime implements DataPlane {
   private closed = false;
 
   constructor(options: DataPlaneRuntimeOptions) {
-    this.logger = options.logger ?? silentLogger();
+    this.logger = componentLogger(options.logger ?? silentLogger(), 'dataplane');
     this.defaultBind = options.defaultBind || '0.0.0.0';
     this.pool = options.addressPool ? new AddressPool(options.addressPool) : undefined;
     this.registry = new UpstreamRegistry(this.logger);

@@ -15,6 +15,8 @@ import { serveUpgrade } from '../upgrade.js';
 import { type BoundServer, listenOn, SocketSet } from './bound-server.js';
 
 const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
+/** A connection that sends nothing for this long is closed before any protocol is chosen. */
+const FIRST_BYTES_TIMEOUT_MS = 60_000;
 
 export class PlainServer implements BoundServer {
   readonly protocol = 'HTTP';
@@ -77,6 +79,8 @@ export class PlainServer implements BoundServer {
   private accept(socket: Socket): void {
     this.sockets.add(socket);
     socket.on('error', () => socket.destroy());
+    const onIdle = () => socket.destroy();
+    socket.setTimeout(FIRST_BYTES_TIMEOUT_MS, onIdle);
     let received: Buffer | undefined;
     const onData = (chunk: Buffer) => {
       received = received === undefined ? chunk : Buffer.concat([received, chunk]);
@@ -84,6 +88,8 @@ export class PlainServer implements BoundServer {
       const isH2 = received.subarray(0, length).equals(PREFACE.subarray(0, length));
       if (isH2 && received.length < PREFACE.length) return;
       socket.removeListener('data', onData);
+      socket.setTimeout(0);
+      socket.removeListener('timeout', onIdle);
       socket.pause();
       socket.unshift(received);
       if (isH2) {
