@@ -149,11 +149,7 @@ export function prepareUpstreamRequest(
   routed: RoutedRequest,
 ): { headers: HeaderBag; path: string } {
   const behavior = routed.route.value;
-  const headers = upstreamRequestHeaders(source, {
-    authority: routed.authority,
-    address: clientAddress,
-    proto: port.scheme,
-  });
+  const headers = upstreamRequestHeaders(source, routed.authority, clientAddress, port.scheme);
   if (behavior.requestHeaders !== undefined) applyHeaderMod(behavior.requestHeaders, headers);
   const { match } = routed;
   let path = match.path;

@@ -19,17 +19,16 @@ const HOP_BY_HOP = new Set([
   'host',
 ]);
 
-export interface ClientInfo {
-  /** The Host header (or :authority) as received, port included. */
-  authority: string;
-  /** The client's IP address. */
-  address: string | undefined;
-  /** The scheme the request arrived with. */
-  proto: 'http' | 'https';
-}
-
-/** A fresh header object for the upstream request (the caller may modify it freely). */
-export function upstreamRequestHeaders(src: IncomingHttpHeaders, client: ClientInfo): HeaderBag {
+/**
+ * A fresh header object for the upstream request (the caller may modify it freely). `authority`
+ * is the Host (or :authority) as received, `address` the client's IP, `proto` its scheme.
+ */
+export function upstreamRequestHeaders(
+  src: IncomingHttpHeaders,
+  authority: string,
+  address: string | undefined,
+  proto: 'http' | 'https',
+): HeaderBag {
   const out: HeaderBag = {};
   for (const name in src) {
     if (HOP_BY_HOP.has(name) || name.charCodeAt(0) === 58 /* : */) continue;
@@ -37,16 +36,16 @@ export function upstreamRequestHeaders(src: IncomingHttpHeaders, client: ClientI
   }
   const connection = src.connection;
   if (connection !== undefined) dropListed(out, connection);
-  out.host = client.authority;
+  out.host = authority;
   const forwardedFor = src['x-forwarded-for'];
   out['x-forwarded-for'] =
-    client.address === undefined
+    address === undefined
       ? forwardedFor
       : forwardedFor === undefined
-        ? client.address
-        : `${forwardedFor}, ${client.address}`;
-  out['x-forwarded-proto'] = client.proto;
-  out['x-forwarded-host'] = client.authority;
+        ? address
+        : `${forwardedFor}, ${address}`;
+  out['x-forwarded-proto'] = proto;
+  out['x-forwarded-host'] = authority;
   return out;
 }
 
