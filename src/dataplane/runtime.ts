@@ -128,6 +128,8 @@ class DataPlaneRuntime implements DataPlane {
   }
 
   private retire(server: BoundServer): void {
+    const { address, port, protocol } = server;
+    this.logger.info({ address, port, protocol }, 'stopped listening');
     server.retire();
     this.draining.add(server);
     setTimeout(() => {
@@ -150,6 +152,10 @@ class DataPlaneRuntime implements DataPlane {
         server.listen().then(
           () => {
             this.servers.set(binding.key, server);
+            this.logger.info(
+              { gateway: binding.gateway, address, port, protocol: config.protocol },
+              'listening',
+            );
           },
           (err: NodeJS.ErrnoException) => {
             server.destroy();

@@ -3,6 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { WebSocket } from 'ws';
 import { type EchoBackend, patternBody, sha256, startEchoBackend } from '../fixtures/backend.js';
@@ -92,6 +93,25 @@ describe('data plane client protocols', () => {
     assert.equal(first?.headers['x-forwarded-for'], '127.0.0.1');
     assert.equal(first?.headers.host, 'ws.test');
     assert.equal(second?.path, '/ws/again?q=1');
+  });
+
+  it('ignores an h2c upgrade and answers it as HTTP/1.1', async () => {
+    const socket = connect(port, '127.0.0.1');
+    await once(socket, 'connect');
+    let received = '';
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.toString();
+    });
+    socket.write(
+      'GET /a HTTP/1.1\r\nhost: app.test\r\nconnection: Upgrade, HTTP2-Settings\r\n' +
+        'upgrade: h2c\r\nhttp2-settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n',
+    );
+    await once(socket, 'close');
+    assert.match(received, /^HTTP\/1\.1 200 OK\r\n/);
+    const echo = JSON.parse(received.slice(received.indexOf('{'), received.lastIndexOf('}') + 1));
+    assert.equal(echo.backend, 'v1');
+    assert.equal(echo.headers.upgrade, undefined);
+    assert.equal(echo.headers['http2-settings'], undefined);
   });
 
   it('answers an upgrade that matches no route with 404', async () => {
