@@ -159,7 +159,7 @@ class DataPlaneRuntime implements DataPlane {
           },
           (err: NodeJS.ErrnoException) => {
             server.destroy();
-            const message = `${err.code ?? 'ERROR'}: cannot bind ${address}:${port}: ${err.message}`;
+            const message = err.code ? `${err.code}: cannot bind ${address}:${port}` : err.message;
             reports[binding.gateway]?.portErrors.push({ port, message });
             this.logger.warn({ gateway: binding.gateway, address, port, code: err.code }, 'cannot bind port');
           },
