@@ -1,0 +1,102 @@
+// IR → compiled configuration for one apply: cluster targets (with their endpoints' pooled
+// dispatchers), then per Gateway port a listener table whose listeners each hold a route index
+// and, for HTTPS, a TLS identity. Pure except for what the registry and certificate store cache.
+
+import type { Logger } from 'pino';
+import type { ClusterIR, GatewayIR, IR, ListenerIR, PortIR } from '../../ir/types.js';
+import { HostTable } from '../router/hostname.js';
+import { RouteTable } from '../router/route-table.js';
+import { ClusterTarget } from '../upstream/balancer.js';
+import type { UpstreamRegistry } from '../upstream/registry.js';
+import { type ClusterLookup, compileRoute } from './routes.js';
+import type { CertificateStore } from './tls.js';
+import type { CompiledListener, CompiledPort, RouteBehavior } from './types.js';
+
+export interface CompileContext {
+  readonly registry: UpstreamRegistry;
+  readonly certificates: CertificateStore;
+  readonly logger: Logger;
+  /** Filled with the keys of every endpoint the new configuration uses. */
+  readonly usedEndpoints: Set<string>;
+}
+
+export interface CompiledGateway {
+  readonly ir: GatewayIR;
+  readonly ports: readonly CompiledPort[];
+}
+
+export function compileGateways(ir: IR, ctx: CompileContext): CompiledGateway[] {
+  const clusters = compileClusters(ir.clusters, ctx);
+  return ir.gateways.map((gateway) => ({
+    ir: gateway,
+    ports: gateway.ports.map((port) => compilePort(gateway.key, port, clusters, ctx)),
+  }));
+}
+
+function compileClusters(clusters: Record<string, ClusterIR>, ctx: CompileContext): ClusterLookup {
+  const targets = new Map<string, ClusterTarget>();
+  for (const [name, cluster] of Object.entries(clusters)) {
+    const endpoints = cluster.endpoints.map((e) =>
+      ctx.registry.endpoint(cluster.protocol, e, ctx.usedEndpoints),
+    );
+    targets.set(name, new ClusterTarget(name, cluster.protocol, endpoints));
+  }
+  return targets;
+}
+
+function compilePort(
+  gateway: string,
+  port: PortIR,
+  clusters: ClusterLookup,
+  ctx: CompileContext,
+): CompiledPort {
+  const listeners = new HostTable<CompiledListener>();
+  const compiled: CompiledListener[] = [];
+  for (const listenerIr of port.listeners) {
+    const listener = compileListener(gateway, port, listenerIr, clusters, ctx);
+    if (listeners.add(listenerIr.hostname, listener)) compiled.push(listener);
+    else
+      ctx.logger.warn(
+        { gateway, listener: listenerIr.name },
+        'listener hostname repeated on its port; ignored',
+      );
+  }
+  // Clients without SNI get the catch-all listener's certificate, else the first one that loads.
+  const defaultIdentity = listeners.any?.identity ?? compiled.find((l) => l.identity !== undefined)?.identity;
+  return {
+    port: port.port,
+    protocol: port.protocol,
+    scheme: port.protocol === 'HTTPS' ? 'https' : 'http',
+    listeners,
+    defaultIdentity,
+  };
+}
+
+function compileListener(
+  gateway: string,
+  port: PortIR,
+  listener: ListenerIR,
+  clusters: ClusterLookup,
+  ctx: CompileContext,
+): CompiledListener {
+  const routes = new RouteTable<RouteBehavior>();
+  listener.routes.forEach((route, order) => {
+    try {
+      const { match, behavior } = compileRoute(route, order, clusters);
+      routes.add(route.hostnames, match, behavior);
+    } catch (err) {
+      ctx.logger.error(
+        { gateway, route: route.id, err: (err as Error).message },
+        'skipping a route that does not compile',
+      );
+    }
+  });
+  const identity =
+    port.protocol === 'HTTPS'
+      ? ctx.certificates.identity(`${gateway}/${listener.name}`, listener.certificates)
+      : undefined;
+  if (port.protocol === 'HTTPS' && identity === undefined) {
+    ctx.logger.warn({ gateway, listener: listener.name }, 'HTTPS listener has no usable certificate');
+  }
+  return { name: listener.name, routes, identity };
+}

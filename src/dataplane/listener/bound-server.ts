@@ -1,0 +1,52 @@
+// What the runtime needs from a bound listener socket, whatever its protocol, plus the pieces
+// both implementations share: binding with the error reported, and connection bookkeeping so a
+// retired server drains and a closed data plane lets the process exit.
+
+import type { Server, Socket } from 'node:net';
+import type { CompiledPort } from '../config/types.js';
+
+export interface BoundServer {
+  readonly address: string;
+  readonly port: number;
+  readonly protocol: 'HTTP' | 'HTTPS';
+  /** Makes `config` the one new requests on this server use. */
+  update(config: CompiledPort): void;
+  /** Binds; rejects with the bind error (EADDRINUSE, EADDRNOTAVAIL, ...). */
+  listen(): Promise<void>;
+  /** Stops accepting; open connections finish their requests and close (see RETIRE_GRACE_MS). */
+  retire(): void;
+  /** Closes the listening socket and every connection now. */
+  destroy(): void;
+}
+
+/** Grace given to a retired server's connections before the runtime destroys them. */
+export const RETIRE_GRACE_MS = 30_000;
+
+export function listenOn(server: Server, address: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host: address, port }, () => {
+      server.removeListener('error', reject);
+      resolve();
+    });
+  });
+}
+
+/** Every raw connection of a server, so they can be destroyed together. */
+export class SocketSet {
+  private readonly sockets = new Set<Socket>();
+
+  add(socket: Socket): void {
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
+  }
+
+  destroyAll(): void {
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+  }
+
+  get size(): number {
+    return this.sockets.size;
+  }
+}

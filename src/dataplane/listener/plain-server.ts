@@ -1,0 +1,104 @@
+// An HTTP listener socket: HTTP/1.1 and HTTP/2 with prior knowledge (h2c) on the same port. A
+// `net` server reads the first bytes of each connection; the HTTP/2 connection preface
+// (`PRI * HTTP/2.0`) hands the socket to an http2 server, anything else to an http server.
+// Neither of those two servers listens itself.
+
+import { createServer as createHttpServer, type Server as HttpServer, type IncomingMessage } from 'node:http';
+import { createServer as createH2Server, type Http2Server, type ServerHttp2Session } from 'node:http2';
+import { createServer as createNetServer, type Server, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { CompiledPort } from '../config/types.js';
+import { serveRequest } from '../proxy.js';
+import type { ClientRequest } from '../request.js';
+import type { ClientResponse } from '../respond.js';
+import { serveUpgrade } from '../upgrade.js';
+import { type BoundServer, listenOn, SocketSet } from './bound-server.js';
+
+const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
+/** A connection that sends nothing for this long is closed before any protocol is chosen. */
+const FIRST_BYTES_TIMEOUT_MS = 60_000;
+
+export class PlainServer implements BoundServer {
+  readonly protocol = 'HTTP';
+  private config: CompiledPort;
+  private retired = false;
+  private readonly tcp: Server;
+  private readonly http1: HttpServer;
+  private readonly http2: Http2Server;
+  private readonly sockets = new SocketSet();
+  private readonly sessions = new Set<ServerHttp2Session>();
+
+  constructor(
+    readonly address: string,
+    readonly port: number,
+    config: CompiledPort,
+  ) {
+    this.config = config;
+    const onRequest = (req: ClientRequest, res: ClientResponse) => {
+      if (this.retired && 'shouldKeepAlive' in res) res.shouldKeepAlive = false;
+      serveRequest(this.config, req, res);
+    };
+    this.http1 = createHttpServer(onRequest);
+    this.http1.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+      serveUpgrade(this.config, req, socket, head),
+    );
+    // The http server never listens; this starts its connection tracking (idle and header timeouts).
+    this.http1.emit('listening');
+    this.http2 = createH2Server(onRequest);
+    this.http2.on('session', (session: ServerHttp2Session) => {
+      this.sessions.add(session);
+      session.once('close', () => this.sessions.delete(session));
+    });
+    this.http2.on('sessionError', () => {});
+    this.tcp = createNetServer({ noDelay: true }, (socket) => this.accept(socket));
+  }
+
+  update(config: CompiledPort): void {
+    this.config = config;
+  }
+
+  async listen(): Promise<void> {
+    await listenOn(this.tcp, this.address, this.port);
+    this.tcp.on('error', () => {});
+  }
+
+  retire(): void {
+    this.retired = true;
+    this.tcp.close();
+    this.http1.closeIdleConnections();
+    for (const session of this.sessions) session.close();
+  }
+
+  destroy(): void {
+    this.retired = true;
+    this.tcp.close();
+    this.http1.close();
+    this.sockets.destroyAll();
+  }
+
+  private accept(socket: Socket): void {
+    this.sockets.add(socket);
+    socket.on('error', () => socket.destroy());
+    const onIdle = () => socket.destroy();
+    socket.setTimeout(FIRST_BYTES_TIMEOUT_MS, onIdle);
+    let received: Buffer | undefined;
+    const onData = (chunk: Buffer) => {
+      received = received === undefined ? chunk : Buffer.concat([received, chunk]);
+      const length = Math.min(received.length, PREFACE.length);
+      const isH2 = received.subarray(0, length).equals(PREFACE.subarray(0, length));
+      if (isH2 && received.length < PREFACE.length) return;
+      socket.removeListener('data', onData);
+      socket.setTimeout(0);
+      socket.removeListener('timeout', onIdle);
+      socket.pause();
+      socket.unshift(received);
+      if (isH2) {
+        this.http2.emit('connection', socket);
+      } else {
+        this.http1.emit('connection', socket);
+        socket.resume();
+      }
+    };
+    socket.on('data', onData);
+  }
+}

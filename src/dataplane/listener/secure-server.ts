@@ -1,0 +1,93 @@
+// An HTTPS listener socket: TLS with per-listener certificates chosen by SNI (exact, wildcard,
+// catch-all — the same table that picks the listener for a Host), ALPN h2 and http/1.1 on one
+// http2 secure server. Certificates swap without a restart: SNI reads the configuration in force
+// at each handshake, and the default certificate (clients without SNI) is replaced in place.
+
+import type { IncomingMessage } from 'node:http';
+import { createSecureServer, type Http2SecureServer, type ServerHttp2Session } from 'node:http2';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { SecureContext } from 'node:tls';
+import type { CompiledPort } from '../config/types.js';
+import { serveRequest } from '../proxy.js';
+import type { ClientRequest } from '../request.js';
+import type { ClientResponse } from '../respond.js';
+import { normalizeHost } from '../router/hostname.js';
+import { serveUpgrade } from '../upgrade.js';
+import { type BoundServer, listenOn, SocketSet } from './bound-server.js';
+
+/** Idle keep-alive of HTTP/1.1 connections (node:http's default; the http2 server has none). */
+const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+
+export class SecureServer implements BoundServer {
+  readonly protocol = 'HTTPS';
+  private config: CompiledPort;
+  private retired = false;
+  private defaultIdentity: string | undefined;
+  private readonly server: Http2SecureServer;
+  private readonly sockets = new SocketSet();
+  private readonly sessions = new Set<ServerHttp2Session>();
+
+  constructor(
+    readonly address: string,
+    readonly port: number,
+    config: CompiledPort,
+  ) {
+    this.config = config;
+    const onRequest = (req: ClientRequest, res: ClientResponse) => {
+      if (this.retired && 'shouldKeepAlive' in res) res.shouldKeepAlive = false;
+      serveRequest(this.config, req, res);
+    };
+    this.server = createSecureServer(
+      { allowHTTP1: true, SNICallback: (name, cb) => cb(null, this.contextFor(name)) },
+      onRequest,
+    );
+    Object.assign(this.server, { keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS });
+    this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+      serveUpgrade(this.config, req, socket, head),
+    );
+    this.server.on('connection', (socket: Socket) => {
+      this.sockets.add(socket);
+      socket.on('error', () => socket.destroy());
+    });
+    this.server.on('session', (session: ServerHttp2Session) => {
+      this.sessions.add(session);
+      session.once('close', () => this.sessions.delete(session));
+    });
+    this.server.on('tlsClientError', () => {});
+    this.server.on('sessionError', () => {});
+    this.update(config);
+  }
+
+  update(config: CompiledPort): void {
+    this.config = config;
+    const identity = config.defaultIdentity;
+    if (identity !== undefined && identity.id !== this.defaultIdentity) {
+      this.server.setSecureContext({ cert: identity.cert, key: identity.key });
+      this.defaultIdentity = identity.id;
+    }
+  }
+
+  async listen(): Promise<void> {
+    await listenOn(this.server, this.address, this.port);
+    this.server.on('error', () => {});
+  }
+
+  retire(): void {
+    this.retired = true;
+    this.server.close();
+    for (const session of this.sessions) session.close();
+  }
+
+  destroy(): void {
+    this.retired = true;
+    this.server.close();
+    this.sockets.destroyAll();
+  }
+
+  private contextFor(serverName: string): SecureContext | undefined {
+    const config = this.config;
+    const listener = config.listeners.lookup(normalizeHost(serverName));
+    return (listener?.identity ?? config.defaultIdentity)?.context;
+  }
+}

@@ -1,0 +1,88 @@
+// The routes of one hostname group indexed by path: a Map for Exact paths, a segment trie for
+// PathPrefix (so `/v2` covers /v2, /v2/ and /v2/x but not /v2x) and a list for regular
+// expressions. A lookup visits only the entries whose path can match, and returns the one
+// earliest in precedence order whose other conditions (method, headers, query) also match.
+
+import { type MatchRequest, matchesRequest, type RouteMatch } from './match.js';
+
+export interface RouteEntry<T> {
+  readonly match: RouteMatch;
+  readonly value: T;
+}
+
+interface PrefixNode<T> {
+  /** Entries whose prefix ends at this node, in precedence order. */
+  entries: RouteEntry<T>[];
+  children: Map<string, PrefixNode<T>> | undefined;
+}
+
+export class PathIndex<T> {
+  private readonly exact = new Map<string, RouteEntry<T>[]>();
+  private readonly prefixRoot: PrefixNode<T> = { entries: [], children: undefined };
+  private readonly regex: RouteEntry<T>[] = [];
+
+  /** Entries must be added in precedence order. */
+  add(entry: RouteEntry<T>): void {
+    const { path, prefix } = entry.match;
+    if (path.type === 'Exact') {
+      const list = this.exact.get(path.value);
+      if (list === undefined) this.exact.set(path.value, [entry]);
+      else list.push(entry);
+    } else if (path.type === 'PathPrefix') {
+      this.prefixNode(prefix).entries.push(entry);
+    } else {
+      this.regex.push(entry);
+    }
+  }
+
+  /** The first entry in precedence order that matches `req`, if any. */
+  find(req: MatchRequest): RouteEntry<T> | undefined {
+    const path = req.path;
+    let best = firstMatch(this.exact.get(path), req, undefined);
+    let node: PrefixNode<T> | undefined = this.prefixRoot;
+    let start = 1;
+    while (node !== undefined) {
+      if (node.entries.length > 0) best = firstMatch(node.entries, req, best);
+      if (node.children === undefined || start > path.length) break;
+      let end = path.indexOf('/', start);
+      if (end === -1) end = path.length;
+      node = node.children.get(path.slice(start, end));
+      start = end + 1;
+    }
+    if (this.regex.length > 0) best = firstMatch(this.regex, req, best);
+    return best;
+  }
+
+  private prefixNode(prefix: string): PrefixNode<T> {
+    let node = this.prefixRoot;
+    if (prefix === '') return node;
+    for (const segment of prefix.slice(1).split('/')) {
+      node.children ??= new Map();
+      let child = node.children.get(segment);
+      if (child === undefined) {
+        child = { entries: [], children: undefined };
+        node.children.set(segment, child);
+      }
+      node = child;
+    }
+    return node;
+  }
+}
+
+/**
+ * The first entry of `list` (sorted by order) that matches and comes before `best`; `best`
+ * otherwise. Entries after `best` are never checked.
+ */
+function firstMatch<T>(
+  list: RouteEntry<T>[] | undefined,
+  req: MatchRequest,
+  best: RouteEntry<T> | undefined,
+): RouteEntry<T> | undefined {
+  if (list === undefined) return best;
+  const limit = best === undefined ? Number.POSITIVE_INFINITY : best.match.order;
+  for (const entry of list) {
+    if (entry.match.order >= limit) break;
+    if (matchesRequest(entry.match, req)) return entry;
+  }
+  return best;
+}
