@@ -1,0 +1,144 @@
+// `gatehouse controller`: Kubernetes mode. The Kubernetes provider feeds the same pipeline as
+// `serve`; statuses go back to the API through the status writer, and only the elected leader
+// writes. Until per-Gateway proxies are provisioned, this process also serves the traffic.
+//
+// Start order: admin (so /readyz answers 503 while syncing), data plane, leader election, then
+// the provider, whose first snapshot only arrives after every kind has listed once.
+
+import { hostname } from 'node:os';
+import type { Command } from 'commander';
+import { isLoopback, parseAdminAddress, startAdminServer } from '../../admin/server.js';
+import { createDataPlane } from '../../dataplane/runtime.js';
+import { componentLogger } from '../../observability/logger.js';
+import { loadKubeConfig } from '../../provider/kubernetes/client.js';
+import { KubernetesProvider } from '../../provider/kubernetes/provider.js';
+import { LeaderElector } from '../../runtime/leader/elector.js';
+import { Pipeline } from '../../runtime/pipeline.js';
+import { KubernetesStatusWriter } from '../../status/kubernetes/writer.js';
+import { DEFAULT_CONTROLLER_NAME } from '../../translator/types.js';
+import { adminRoutes } from '../admin-routes.js';
+import {
+  DEFAULT_ADMIN_ADDRESS,
+  type LoggingFlags,
+  loggerFromFlags,
+  parseCidr,
+  parseIp,
+  parseLogFormat,
+} from '../options.js';
+
+interface ControllerFlags extends LoggingFlags {
+  kubeconfig?: string;
+  context?: string;
+  controllerName: string;
+  bind: string;
+  addressPool?: string;
+  adminAddress: string;
+  adminAllowRemote: boolean;
+  leaderElection: boolean;
+  leaderElectionNamespace?: string;
+  leaderElectionId?: string;
+  leaseName: string;
+}
+
+export function registerController(program: Command): void {
+  program
+    .command('controller')
+    .description('watch the Kubernetes API, write Gateway API status, and serve the traffic')
+    .option('--kubeconfig <path>', 'kubeconfig file (default: $KUBECONFIG, in-cluster, ~/.kube/config)')
+    .option('--context <name>', 'kubeconfig context')
+    .option('--controller-name <name>', 'GatewayClass controllerName to accept', DEFAULT_CONTROLLER_NAME)
+    .option('--bind <ip>', 'address for Gateways without spec.addresses', parseIp, '0.0.0.0')
+    .option('--address-pool <cidr>', 'give each Gateway its own address from this range', parseCidr)
+    .option(
+      '--admin-address <host:port>',
+      'admin endpoint (health, readiness, status)',
+      DEFAULT_ADMIN_ADDRESS,
+    )
+    .option('--admin-allow-remote', 'allow the admin endpoint on a non-loopback address', false)
+    .option('--no-leader-election', 'write status without electing a leader (single replica only)')
+    .option(
+      '--leader-election-namespace <ns>',
+      'namespace of the Lease (default: $POD_NAMESPACE or in-cluster)',
+    )
+    .option('--leader-election-id <id>', 'this replica identity (default: $POD_NAME or hostname)')
+    .option('--lease-name <name>', 'name of the Lease', 'gatehouse-controller')
+    .option('--log-level <level>', 'trace, debug, info, warn, error', 'info')
+    .option('--log-format <format>', 'json or text', parseLogFormat, 'json')
+    .action((flags: ControllerFlags) => runController(flags));
+}
+
+async function runController(flags: ControllerFlags): Promise<void> {
+  const root = loggerFromFlags(flags);
+  const log = componentLogger(root, 'controller');
+  const admin = parseAdminAddress(flags.adminAddress);
+  if (!isLoopback(admin.host) && !flags.adminAllowRemote) {
+    throw new Error(
+      `admin address ${flags.adminAddress} is not loopback: pass --admin-allow-remote to allow it`,
+    );
+  }
+  const { kubeConfig, source, namespace } = loadKubeConfig({
+    ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}),
+    ...(flags.context ? { context: flags.context } : {}),
+  });
+  log.info({ source, server: kubeConfig.getCurrentCluster()?.server }, 'connecting to the Kubernetes API');
+
+  const writer = new KubernetesStatusWriter({
+    kubeConfig,
+    controllerName: flags.controllerName,
+    logger: componentLogger(root, 'status'),
+  });
+  const dataPlane = createDataPlane({
+    defaultBind: flags.bind,
+    ...(flags.addressPool ? { addressPool: flags.addressPool } : {}),
+    logger: componentLogger(root, 'dataplane'),
+  });
+  // The provider is created below; the pipeline publishes statuses against its store.
+  let provider: KubernetesProvider | undefined;
+  const pipeline = new Pipeline({
+    translate: { controllerName: flags.controllerName },
+    dataPlane,
+    logger: componentLogger(root, 'pipeline'),
+    onPublished: (state) => {
+      if (provider) void writer.write(state.statuses, provider.store);
+    },
+  });
+  provider = new KubernetesProvider({
+    kubeConfig,
+    logger: componentLogger(root, 'provider.kubernetes'),
+    onSnapshot: (snapshot) => pipeline.submit(snapshot),
+  });
+  const synced = provider;
+  const adminServer = await startAdminServer({
+    ...admin,
+    logger: componentLogger(root, 'admin'),
+    routes: adminRoutes(pipeline, () => synced.synced),
+  });
+
+  const elector = flags.leaderElection
+    ? new LeaderElector({
+        kubeConfig,
+        namespace:
+          flags.leaderElectionNamespace ?? process.env.POD_NAMESPACE ?? namespace ?? 'gatehouse-system',
+        identity: flags.leaderElectionId ?? process.env.POD_NAME ?? hostname(),
+        name: flags.leaseName,
+        logger: componentLogger(root, 'leader'),
+        onStartedLeading: () => writer.setLeader(true),
+        onStoppedLeading: () => writer.setLeader(false),
+      })
+    : undefined;
+  if (elector) void elector.start();
+  else writer.setLeader(true);
+  void provider.start();
+
+  const shutdown = async (signal: string) => {
+    log.info({ signal }, 'shutting down');
+    await elector?.stop();
+    await synced.stop();
+    await writer.idle();
+    await dataPlane.close();
+    await adminServer.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}

@@ -1,0 +1,101 @@
+// `gatehouse serve -f <file|dir>`: standalone mode. The file provider feeds the pipeline, the
+// in-process data plane serves traffic, and the admin endpoint reports health and status.
+//
+// Start order matters: the admin endpoint first (so /readyz can answer 503 while loading), then
+// the data plane, then the provider (whose first snapshot makes the process ready).
+
+import type { Command } from 'commander';
+import { isLoopback, parseAdminAddress, startAdminServer } from '../../admin/server.js';
+import { createDataPlane } from '../../dataplane/runtime.js';
+import { DemoBackends } from '../../demo/echo-backends.js';
+import { componentLogger } from '../../observability/logger.js';
+import { FileProvider } from '../../provider/file/provider.js';
+import { Pipeline } from '../../runtime/pipeline.js';
+import { DEFAULT_CONTROLLER_NAME } from '../../translator/types.js';
+import { adminRoutes } from '../admin-routes.js';
+import {
+  collect,
+  DEFAULT_ADMIN_ADDRESS,
+  type LoggingFlags,
+  loggerFromFlags,
+  parseCidr,
+  parseIp,
+  parseLogFormat,
+} from '../options.js';
+
+interface ServeFlags extends LoggingFlags {
+  file: string[];
+  controllerName: string;
+  bind: string;
+  addressPool?: string;
+  adminAddress: string;
+  adminAllowRemote: boolean;
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('serve traffic for Gateway API resources read (and watched) from files')
+    .requiredOption('-f, --file <path>', 'a YAML/JSON file or a directory (repeatable)', collect)
+    .option('--controller-name <name>', 'GatewayClass controllerName to accept', DEFAULT_CONTROLLER_NAME)
+    .option('--bind <ip>', 'address for Gateways without spec.addresses', parseIp, '0.0.0.0')
+    .option('--address-pool <cidr>', 'give each Gateway its own address from this range', parseCidr)
+    .option(
+      '--admin-address <host:port>',
+      'admin endpoint (health, readiness, status)',
+      DEFAULT_ADMIN_ADDRESS,
+    )
+    .option('--admin-allow-remote', 'allow the admin endpoint on a non-loopback address', false)
+    .option('--log-level <level>', 'trace, debug, info, warn, error', 'info')
+    .option('--log-format <format>', 'json or text', parseLogFormat, 'json')
+    .action((flags: ServeFlags) => serve(flags));
+}
+
+async function serve(flags: ServeFlags): Promise<void> {
+  const root = loggerFromFlags(flags);
+  const log = componentLogger(root, 'serve');
+  const admin = parseAdminAddress(flags.adminAddress);
+  if (!isLoopback(admin.host) && !flags.adminAllowRemote) {
+    throw new Error(
+      `admin address ${flags.adminAddress} is not loopback: pass --admin-allow-remote to allow it`,
+    );
+  }
+
+  const dataPlane = createDataPlane({
+    defaultBind: flags.bind,
+    ...(flags.addressPool ? { addressPool: flags.addressPool } : {}),
+    logger: componentLogger(root, 'dataplane'),
+  });
+  const pipeline = new Pipeline({
+    translate: { controllerName: flags.controllerName },
+    dataPlane,
+    logger: componentLogger(root, 'pipeline'),
+  });
+  const demo = new DemoBackends(componentLogger(root, 'demo'));
+  const adminServer = await startAdminServer({
+    ...admin,
+    logger: componentLogger(root, 'admin'),
+    routes: adminRoutes(pipeline),
+  });
+
+  const provider = new FileProvider({
+    paths: flags.file,
+    logger: componentLogger(root, 'provider.file'),
+    onSnapshot: async (snapshot) => {
+      await demo.reconcile(snapshot);
+      await pipeline.submit(snapshot);
+    },
+  });
+  await provider.start();
+
+  const shutdown = async (signal: string) => {
+    log.info({ signal }, 'shutting down');
+    await provider.close();
+    await dataPlane.close();
+    await demo.close();
+    await adminServer.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
