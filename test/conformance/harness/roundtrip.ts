@@ -2,8 +2,8 @@
  * The suite's HTTP client (conformance/utils/roundtripper) over node:http, node:https and
  * node:http2: a fresh connection per request (keep-alives off), the test's Host header, header
  * names in Go's canonical form, a per-request timeout, HTTP/2 with prior knowledge over cleartext
- * (`H2C_PRIOR_KNOWLEDGE`) or over TLS (`HTTP/2`), and TLS that trusts the given certificate and
- * presents it as the client certificate, as upstream's tlsClientConfig does. The echo server's
+ * (`H2C_PRIOR_KNOWLEDGE`) or over TLS (`H2`), and TLS that trusts the given certificate, checks
+ * the server name as Go does, and presents a client certificate when the case has one. The echo server's
  * JSON body is parsed only when Content-Type is exactly application/json. Redirects are not
  * followed (every redirect case upstream sets UnfollowRedirect; following one would leave loopback).
  */
@@ -14,14 +14,16 @@ import type { PeerCertificate } from 'node:tls';
 import { checkGoServerIdentity } from './go-tls.js';
 
 export const H2C_PRIOR_KNOWLEDGE = 'H2C_PRIOR_KNOWLEDGE';
-export const HTTP2_TLS = 'HTTP/2';
+export const H2_PROTOCOL = 'H2';
 
 export interface TlsOptions {
   /** The server name to send (SNI) and verify. */
   serverName: string;
-  /** Trusted as the root CA and presented as the client certificate. */
-  certPem: string;
-  keyPem: string;
+  /** The certificate (or CA) the client trusts. */
+  caPem: string;
+  /** A client certificate to present, when the case gives one. */
+  clientCertPem?: string;
+  clientKeyPem?: string;
 }
 
 export interface Request {
@@ -94,7 +96,7 @@ export function defaultHost(address: string, scheme: string): string {
 
 export async function captureRoundTrip(req: Request): Promise<RoundTrip> {
   const response =
-    req.protocol === H2C_PRIOR_KNOWLEDGE || req.protocol === HTTP2_TLS
+    req.protocol === H2C_PRIOR_KNOWLEDGE || req.protocol === H2_PROTOCOL
       ? await sendHttp2(req)
       : await sendHttp1(req);
   return { request: captureEcho(req, response), response };
@@ -128,9 +130,8 @@ function tlsConnectOptions(tls: TlsOptions | undefined) {
   if (!tls) return {};
   return {
     servername: tls.serverName,
-    ca: tls.certPem,
-    cert: tls.certPem,
-    key: tls.keyPem,
+    ca: tls.caPem,
+    ...(tls.clientCertPem && tls.clientKeyPem ? { cert: tls.clientCertPem, key: tls.clientKeyPem } : {}),
     checkServerIdentity: (_host: string, cert: PeerCertificate) =>
       checkGoServerIdentity(tls.serverName, cert),
   };
