@@ -16,6 +16,7 @@ import { defaultClient } from './http.js';
 import { type AnyObject, GATEWAY_V1 } from './kube.js';
 import { Kubelet } from './kubelet.js';
 import { createSuitePki, type KeyPair } from './pki.js';
+import { GATEWAY_HTTP_CORE } from './profiles.js';
 import { APP_BACKEND_NS, type ConformanceTest, INFRA_NS, type Suite, WEB_BACKEND_NS } from './suite.js';
 import { T, type TestOutcome } from './t.js';
 import { DEFAULT_TIMEOUTS } from './timeouts.js';
@@ -95,7 +96,9 @@ export class Harness {
     const partial = { kube, timeouts };
     this.setupOutcome = await T.runTest('Setup', async (t) => {
       const name = await gwcMustBeAccepted(t, partial, gatewayClassName);
-      const features = this.options.supportedFeatures ?? (await this.supportedFeatures(gatewayClassName));
+      // As upstream: running a profile turns its core features on whatever the class claims.
+      const claimed = this.options.supportedFeatures ?? (await this.supportedFeatures(gatewayClassName));
+      const features = [...GATEWAY_HTTP_CORE, ...claimed];
       this.suiteContext = {
         ...partial,
         client: defaultClient(timeouts),
@@ -106,6 +109,10 @@ export class Harness {
         keyPair: (key) => pairOf(pki.pairs, key),
         pods: (namespace, prefix = '') =>
           (this.kubelet?.pods(namespace) ?? []).filter((p) => p.name.startsWith(prefix)),
+        podLogs: (namespace, app, sinceMs) =>
+          (this.kubelet?.pods(namespace) ?? [])
+            .filter((p) => p.labels.app === app)
+            .flatMap((p) => p.process.logs(sinceMs).split('\n')),
       };
       await applier.apply(t, 'base/manifests.yaml', false);
       await applier.applyObjects(t, pki.objects, false);

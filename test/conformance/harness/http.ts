@@ -43,6 +43,10 @@ export interface ExpectedHttpResponse {
   statusCode?: number;
   statusCodes?: number[];
   headers?: Record<string, string>;
+  /** Each header must equal one of the listed values. */
+  validHeaderValues?: Record<string, string[]>;
+  /** Compare response header values with all whitespace removed. */
+  ignoreWhitespace?: boolean;
   absentHeaders?: string[];
   protocol?: string;
 }
@@ -136,7 +140,7 @@ export function compareRoundTrip(
   const protocol = expected.response?.protocol;
   if (protocol && protocol !== cRes.protocol)
     return `expected protocol to be ${protocol}, got ${cRes.protocol}`;
-  if (cRes.statusCode === 200) return compareEcho(cReq, cRes, expected);
+  if (cRes.statusCode === 200 || cRes.statusCode === 204) return compareEcho(cReq, cRes, expected);
   if (isRedirect(cRes.statusCode)) return compareRedirect(req, cRes, expected);
   return undefined;
 }
@@ -160,7 +164,7 @@ function compareEcho(
   if (headerMismatch) return headerMismatch;
   if (want.httpPort && want.httpPort !== cReq.httpPort)
     return `expected httpPort "${want.httpPort}", got "${cReq.httpPort}"`;
-  const responseMismatch = compareHeaders('response ', expected.response?.headers, cRes.headers, false);
+  const responseMismatch = compareResponseHeaders(expected.response ?? {}, cRes.headers);
   if (responseMismatch) return responseMismatch;
   for (const name of expected.response?.absentHeaders ?? []) {
     const value = cRes.headers[name.toLowerCase()];
@@ -192,6 +196,26 @@ function compareHeaders(
     if (!got) return `expected ${label}${name} header to be set, actual headers: ${JSON.stringify(actual)}`;
     if (got.join(',') !== value)
       return `expected ${label}${name} header to be set to ${value}, got ${got.join(',')}`;
+  }
+  return undefined;
+}
+
+function compareResponseHeaders(
+  want: ExpectedHttpResponse,
+  actual: Record<string, string[]>,
+): string | undefined {
+  const normalise = (value: string) => (want.ignoreWhitespace ? value.replace(/\s+/g, '') : value);
+  const allowed: [string, string[]][] = [
+    ...Object.entries(want.headers ?? {}).map(([name, value]): [string, string[]] => [name, [value]]),
+    ...Object.entries(want.validHeaderValues ?? {}),
+  ];
+  for (const [name, values] of allowed) {
+    const got = actual[name.toLowerCase()];
+    if (!got) return `expected response ${name} header to be set, actual headers: ${JSON.stringify(actual)}`;
+    const joined = normalise(got.join(','));
+    if (!values.some((value) => normalise(value) === joined)) {
+      return `expected response ${name} header to be one of ${JSON.stringify(values)}, got ${got.join(',')}`;
+    }
   }
   return undefined;
 }

@@ -137,7 +137,11 @@ export async function createSuitePki(): Promise<SuitePki> {
   };
   try {
     secret(WEB_BACKEND_NS, 'certificate', await ssl.selfSigned('certificate', ['*']));
-    secret(INFRA_NS, 'tls-validity-checks-certificate', await ssl.selfSigned('validity', ['*', '*.org', '*.wildcard.org']));
+    secret(
+      INFRA_NS,
+      'tls-validity-checks-certificate',
+      await ssl.selfSigned('validity', ['*', '*.org', '*.wildcard.org']),
+    );
     const passthrough = await ssl.selfSigned('passthrough', ['abc.example.com']);
     secret(INFRA_NS, 'tls-passthrough-checks-certificate', passthrough);
     secret(APP_BACKEND_NS, 'tls-passthrough-checks-certificate', passthrough);

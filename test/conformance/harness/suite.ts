@@ -34,6 +34,8 @@ export interface Suite extends Waits {
   keyPair(namespacedName: string): KeyPair;
   /** Running pods whose name starts with `prefix` in `namespace`. */
   pods(namespace: string, prefix?: string): RunningPod[];
+  /** Log lines since `sinceMs` (epoch ms) of the pods labelled `app=<app>`, as `kubectl logs -l`. */
+  podLogs(namespace: string, app: string, sinceMs: number): string[];
 }
 
 export const INFRA_NS = 'gateway-conformance-infra';

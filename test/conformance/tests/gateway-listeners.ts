@@ -38,7 +38,9 @@ function secretGrantTest(
     features: ['Gateway', 'ReferenceGrant'],
     manifests: [`tests/${gateway}.yaml`],
     async test(t, s) {
-      await t.run(caseName, (t) => gatewayStatusMustHaveListeners(t, s, { namespace: INFRA_NS, name: gateway }, https(conditions)));
+      await t.run(caseName, (t) =>
+        gatewayStatusMustHaveListeners(t, s, { namespace: INFRA_NS, name: gateway }, https(conditions)),
+      );
     },
   };
 }
@@ -92,7 +94,9 @@ export const GatewayWithAttachedRoutes: ConformanceTest = {
   manifests: ['tests/gateway-with-attached-routes.yaml'],
   async test(t, s) {
     await t.run('Gateway listener should have one valid http routes attached', (t) =>
-      gatewayStatusMustHaveListeners(t, s, { namespace: INFRA_NS, name: 'gateway-with-one-attached-route' }, [http('http', 1)]),
+      gatewayStatusMustHaveListeners(t, s, { namespace: INFRA_NS, name: 'gateway-with-one-attached-route' }, [
+        http('http', 1),
+      ]),
     );
     await t.run('Gateway listener should have two valid http routes attached', async (t) => {
       const gwNN = { namespace: INFRA_NS, name: 'gateway-with-two-attached-routes' };
@@ -103,18 +107,21 @@ export const GatewayWithAttachedRoutes: ConformanceTest = {
         reason: 'NoMatchingListenerHostname',
       });
     });
-    await t.run('Gateway listener should have AttachedRoutes set even when Gateway has unresolved refs', async (t) => {
-      const gwNN = { namespace: INFRA_NS, name: 'unresolved-gateway-with-one-attached-unresolved-route' };
-      const unresolved = [
-        { type: 'Programmed', status: 'False' },
-        { type: 'ResolvedRefs', status: 'False' },
-      ];
-      await gatewayStatusMustHaveListeners(t, s, gwNN, [http('tls', 1, unresolved)]);
-      await httpRouteMustHaveCondition(t, s, { namespace: INFRA_NS, name: 'http-route-4' }, gwNN, {
-        type: 'ResolvedRefs',
-        status: 'False',
-      });
-    });
+    await t.run(
+      'Gateway listener should have AttachedRoutes set even when Gateway has unresolved refs',
+      async (t) => {
+        const gwNN = { namespace: INFRA_NS, name: 'unresolved-gateway-with-one-attached-unresolved-route' };
+        const unresolved = [
+          { type: 'Programmed', status: 'False' },
+          { type: 'ResolvedRefs', status: 'False' },
+        ];
+        await gatewayStatusMustHaveListeners(t, s, gwNN, [http('tls', 1, unresolved)]);
+        await httpRouteMustHaveCondition(t, s, { namespace: INFRA_NS, name: 'http-route-4' }, gwNN, {
+          type: 'ResolvedRefs',
+          status: 'False',
+        });
+      },
+    );
   },
 };
 
@@ -125,10 +132,12 @@ export const GatewayWithAttachedRoutesWithPort8080: ConformanceTest = {
   manifests: ['tests/gateway-with-attached-routes-with-port-8080.yaml'],
   async test(t, s) {
     await t.run('Gateway listener should have attached route by specifying the sectionName', (t) =>
-      gatewayStatusMustHaveListeners(t, s, { namespace: INFRA_NS, name: 'gateway-with-two-listeners-and-one-attached-route' }, [
-        http('http-unattached', 0),
-        http('http', 1),
-      ]),
+      gatewayStatusMustHaveListeners(
+        t,
+        s,
+        { namespace: INFRA_NS, name: 'gateway-with-two-listeners-and-one-attached-route' },
+        [http('http-unattached', 0), http('http', 1)],
+      ),
     );
   },
 };
@@ -144,7 +153,8 @@ interface AddressedGateway {
 
 export const GatewayStaticAddresses: ConformanceTest = {
   shortName: 'GatewayStaticAddresses',
-  description: 'A Gateway in the gateway-conformance-infra namespace should be able to use previously determined addresses.',
+  description:
+    'A Gateway in the gateway-conformance-infra namespace should be able to use previously determined addresses.',
   features: ['Gateway', 'GatewayStaticAddresses'],
   manifests: ['tests/gateway-static-addresses.yaml'],
   async test(t, s) {
@@ -154,15 +164,27 @@ export const GatewayStaticAddresses: ConformanceTest = {
     let current = await s.kube.mustGet<AddressedGateway>(ref);
     const addresses = current.spec.addresses ?? [];
     if (addresses.length !== 3) t.fatal(`expected 3 addresses on the Gateway, got ${addresses.length}`);
-    const [invalid, unusable, usable] = addresses as [typeof addresses[0], typeof addresses[0], typeof addresses[0]];
-    await gatewayMustHaveCondition(t, s, gwNN, { type: 'Accepted', status: 'False', reason: 'UnsupportedAddress' });
+    const [invalid, unusable, usable] = addresses as [
+      (typeof addresses)[0],
+      (typeof addresses)[0],
+      (typeof addresses)[0],
+    ];
+    await gatewayMustHaveCondition(t, s, gwNN, {
+      type: 'Accepted',
+      status: 'False',
+      reason: 'UnsupportedAddress',
+    });
 
     t.log(`removing the invalid address ${invalid.value}`);
     await s.kube.mergePatch(ref, { spec: { addresses: addresses.filter((a) => a.value !== invalid.value) } });
     await gatewayMustHaveLatestConditions(t, s, gwNN);
     current = await s.kube.mustGet<AddressedGateway>(ref);
     await gatewayMustHaveCondition(t, s, gwNN, { type: 'Accepted', status: 'True', reason: 'Accepted' });
-    await gatewayMustHaveCondition(t, s, gwNN, { type: 'Programmed', status: 'False', reason: 'AddressNotUsable' });
+    await gatewayMustHaveCondition(t, s, gwNN, {
+      type: 'Programmed',
+      status: 'False',
+      reason: 'AddressNotUsable',
+    });
 
     t.log(`removing the unusable address ${unusable.value}`);
     const remaining = (current.spec.addresses ?? []).filter((a) => a.value !== unusable.value);
@@ -179,8 +201,12 @@ export const GatewayStaticAddresses: ConformanceTest = {
 function expectSingleAddress(t: T, gw: AddressedGateway, usable: { type?: string; value: string }): void {
   if (gw.spec.addresses?.length !== 1) t.fatal('expected only 1 address left specified on Gateway');
   const status = gw.status?.addresses ?? [];
-  if (status.length !== 1) t.fatal(`one usable address was provided, so it should be the one in status; got ${JSON.stringify(status)}`);
-  if (status[0]?.type !== usable.type) t.fatal(`expected address type ${usable.type}, got ${status[0]?.type}`);
+  if (status.length !== 1)
+    t.fatal(
+      `one usable address was provided, so it should be the one in status; got ${JSON.stringify(status)}`,
+    );
+  if (status[0]?.type !== usable.type)
+    t.fatal(`expected address type ${usable.type}, got ${status[0]?.type}`);
   if (status[0]?.value !== usable.value) t.fatal(`expected address ${usable.value}, got ${status[0]?.value}`);
 }
 

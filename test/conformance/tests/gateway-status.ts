@@ -36,7 +36,11 @@ async function getGateway(s: Suite, nn: NamespacedName): Promise<GatewayObject> 
   return s.kube.mustGet<GatewayObject>({ apiVersion: GATEWAY_V1, kind: 'Gateway', ...nn });
 }
 
-async function patchListeners(s: Suite, nn: NamespacedName, listeners: Record<string, unknown>[]): Promise<void> {
+async function patchListeners(
+  s: Suite,
+  nn: NamespacedName,
+  listeners: Record<string, unknown>[],
+): Promise<void> {
   await s.kube.mergePatch({ apiVersion: GATEWAY_V1, kind: 'Gateway', ...nn }, { spec: { listeners } });
 }
 
@@ -48,7 +52,8 @@ function expectGenerationChanged(t: T, before: GatewayObject, after: GatewayObje
 
 export const GatewayClassObservedGenerationBump: ConformanceTest = {
   shortName: 'GatewayClassObservedGenerationBump',
-  description: "A GatewayClass should update the observedGeneration in all of its Status.Conditions after an update to the spec",
+  description:
+    'A GatewayClass should update the observedGeneration in all of its Status.Conditions after an update to the spec',
   features: ['Gateway'],
   manifests: ['tests/gatewayclass-observed-generation-bump.yaml'],
   async test(t, s) {
@@ -63,12 +68,16 @@ export const GatewayClassObservedGenerationBump: ConformanceTest = {
       await gatewayClassMustHaveLatestConditions(t, s, name);
       const updated = await s.kube.mustGet(ref);
       if (existing.metadata.generation === updated.metadata.generation) {
-        t.fatal(`expected generation to change because of spec change - remained at ${updated.metadata.generation}`);
+        t.fatal(
+          `expected generation to change because of spec change - remained at ${updated.metadata.generation}`,
+        );
       }
       const before = (existing.status as { conditions?: GatewayConditionLike[] })?.conditions ?? [];
       for (const uc of (updated.status as { conditions?: GatewayConditionLike[] })?.conditions ?? []) {
         if (before.some((ec) => ec.type === uc.type && ec.observedGeneration === uc.observedGeneration)) {
-          t.error(`expected status condition ${uc.type} observedGeneration to change - remained at ${uc.observedGeneration}`);
+          t.error(
+            `expected status condition ${uc.type} observedGeneration to change - remained at ${uc.observedGeneration}`,
+          );
         }
       }
     });
@@ -94,7 +103,13 @@ export const GatewayObservedGenerationBump: ConformanceTest = {
       const original = await getGateway(s, gwNN);
       await patchListeners(s, gwNN, [
         ...original.spec.listeners,
-        { name: 'alternate', hostname: 'foo.com', port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'All' } } },
+        {
+          name: 'alternate',
+          hostname: 'foo.com',
+          port: 80,
+          protocol: 'HTTP',
+          allowedRoutes: { namespaces: { from: 'All' } },
+        },
       ]);
       await namespacesMustBeReady(t, s, [INFRA_NS]);
       await gatewayMustHaveLatestConditions(t, s, gwNN);
@@ -109,40 +124,56 @@ function listenerStatus(name: string, attachedRoutes: number): ListenerStatus {
 
 export const GatewayModifyListeners: ConformanceTest = {
   shortName: 'GatewayModifyListeners',
-  description: 'A Gateway in the gateway-conformance-infra namespace should handle adding and removing listeners.',
+  description:
+    'A Gateway in the gateway-conformance-infra namespace should handle adding and removing listeners.',
   features: ['Gateway'],
   manifests: ['tests/gateway-modify-listeners.yaml'],
   async test(t, s) {
-    await t.run('should be able to add a listener that then becomes available for routing traffic', async (t) => {
-      const gwNN = { namespace: INFRA_NS, name: 'gateway-add-listener' };
-      await namespacesMustBeReady(t, s, [INFRA_NS]);
-      await gatewayMustHaveLatestConditions(t, s, gwNN);
-      const original = await getGateway(s, gwNN);
-      await patchListeners(s, gwNN, [
-        ...original.spec.listeners,
-        { name: 'http', port: 80, protocol: 'HTTP', hostname: 'data.test.com', allowedRoutes: { namespaces: { from: 'All' } } },
-      ]);
-      await namespacesMustBeReady(t, s, [INFRA_NS]);
-      await gatewayStatusMustHaveListeners(t, s, gwNN, [listenerStatus('https', 1), listenerStatus('http', 1)]);
-      await gatewayMustHaveLatestConditions(t, s, gwNN);
-      expectGenerationChanged(t, original, await getGateway(s, gwNN));
-    });
-    await t.run('should be able to remove listeners, which would then stop routing the relevant traffic', async (t) => {
-      const gwNN = { namespace: INFRA_NS, name: 'gateway-remove-listener' };
-      await namespacesMustBeReady(t, s, [INFRA_NS]);
-      await gatewayMustHaveLatestConditions(t, s, gwNN);
-      const original = await getGateway(s, gwNN);
-      if (original.spec.listeners.length !== 2) t.fatal('the gateway must have 2 listeners');
-      await patchListeners(
-        s,
-        gwNN,
-        original.spec.listeners.filter((l) => l.name === 'http'),
-      );
-      await namespacesMustBeReady(t, s, [INFRA_NS]);
-      await gatewayStatusMustHaveListeners(t, s, gwNN, [listenerStatus('http', 1)]);
-      await gatewayMustHaveLatestConditions(t, s, gwNN);
-      expectGenerationChanged(t, original, await getGateway(s, gwNN));
-    });
+    await t.run(
+      'should be able to add a listener that then becomes available for routing traffic',
+      async (t) => {
+        const gwNN = { namespace: INFRA_NS, name: 'gateway-add-listener' };
+        await namespacesMustBeReady(t, s, [INFRA_NS]);
+        await gatewayMustHaveLatestConditions(t, s, gwNN);
+        const original = await getGateway(s, gwNN);
+        await patchListeners(s, gwNN, [
+          ...original.spec.listeners,
+          {
+            name: 'http',
+            port: 80,
+            protocol: 'HTTP',
+            hostname: 'data.test.com',
+            allowedRoutes: { namespaces: { from: 'All' } },
+          },
+        ]);
+        await namespacesMustBeReady(t, s, [INFRA_NS]);
+        await gatewayStatusMustHaveListeners(t, s, gwNN, [
+          listenerStatus('https', 1),
+          listenerStatus('http', 1),
+        ]);
+        await gatewayMustHaveLatestConditions(t, s, gwNN);
+        expectGenerationChanged(t, original, await getGateway(s, gwNN));
+      },
+    );
+    await t.run(
+      'should be able to remove listeners, which would then stop routing the relevant traffic',
+      async (t) => {
+        const gwNN = { namespace: INFRA_NS, name: 'gateway-remove-listener' };
+        await namespacesMustBeReady(t, s, [INFRA_NS]);
+        await gatewayMustHaveLatestConditions(t, s, gwNN);
+        const original = await getGateway(s, gwNN);
+        if (original.spec.listeners.length !== 2) t.fatal('the gateway must have 2 listeners');
+        await patchListeners(
+          s,
+          gwNN,
+          original.spec.listeners.filter((l) => l.name === 'http'),
+        );
+        await namespacesMustBeReady(t, s, [INFRA_NS]);
+        await gatewayStatusMustHaveListeners(t, s, gwNN, [listenerStatus('http', 1)]);
+        await gatewayMustHaveLatestConditions(t, s, gwNN);
+        expectGenerationChanged(t, original, await getGateway(s, gwNN));
+      },
+    );
   },
 };
 
@@ -165,7 +196,11 @@ export const GatewayListenerUnsupportedProtocol: ConformanceTest = {
         async (t) => {
           const gwNN = { namespace: INFRA_NS, name: 'gateway-only-unsupported-protocols' };
           await gatewayMustHaveLatestConditions(t, s, gwNN);
-          await gatewayMustHaveCondition(t, s, gwNN, { type: 'Accepted', status: 'False', reason: 'ListenersNotValid' });
+          await gatewayMustHaveCondition(t, s, gwNN, {
+            type: 'Accepted',
+            status: 'False',
+            reason: 'ListenersNotValid',
+          });
           await gatewayStatusMustHaveListeners(t, s, gwNN, [invalid]);
         },
       ],
@@ -174,7 +209,11 @@ export const GatewayListenerUnsupportedProtocol: ConformanceTest = {
         async (t) => {
           const gwNN = { namespace: INFRA_NS, name: 'gateway-supported-and-unsupported-protocols' };
           await gatewayMustHaveLatestConditions(t, s, gwNN);
-          await gatewayMustHaveCondition(t, s, gwNN, { type: 'Accepted', status: 'True', reason: 'ListenersNotValid' });
+          await gatewayMustHaveCondition(t, s, gwNN, {
+            type: 'Accepted',
+            status: 'True',
+            reason: 'ListenersNotValid',
+          });
           const http: ListenerStatus = {
             name: 'http',
             supportedKinds: HTTPROUTE_KIND,
@@ -197,26 +236,41 @@ export const GatewayInvalidParametersRef: ConformanceTest = {
   async test(t, s) {
     const gwNN = { namespace: INFRA_NS, name: 'gateway-invalid-parameters-ref' };
     await gatewayMustHaveLatestConditions(t, s, gwNN);
-    await gatewayMustHaveCondition(t, s, gwNN, { type: 'Accepted', status: 'False', reason: 'InvalidParameters' });
+    await gatewayMustHaveCondition(t, s, gwNN, {
+      type: 'Accepted',
+      status: 'False',
+      reason: 'InvalidParameters',
+    });
   },
 };
 
 export const GatewayInvalidRouteKind: ConformanceTest = {
   shortName: 'GatewayInvalidRouteKind',
-  description: 'A Gateway in the gateway-conformance-infra namespace should fail to become ready an invalid Route kind is specified.',
+  description:
+    'A Gateway in the gateway-conformance-infra namespace should fail to become ready an invalid Route kind is specified.',
   features: ['Gateway'],
   manifests: ['tests/gateway-invalid-route-kind.yaml'],
   async test(t, s) {
     const invalidKinds = [{ type: 'ResolvedRefs', status: 'False', reason: 'InvalidRouteKinds' }];
-    await t.run('Gateway listener should have a false ResolvedRefs condition with reason InvalidRouteKinds and no supportedKinds', (t) =>
-      gatewayStatusMustHaveListeners(t, s, { namespace: INFRA_NS, name: 'gateway-only-invalid-route-kind' }, [
-        { name: 'http', supportedKinds: [], conditions: invalidKinds, attachedRoutes: 0 },
-      ]),
+    await t.run(
+      'Gateway listener should have a false ResolvedRefs condition with reason InvalidRouteKinds and no supportedKinds',
+      (t) =>
+        gatewayStatusMustHaveListeners(
+          t,
+          s,
+          { namespace: INFRA_NS, name: 'gateway-only-invalid-route-kind' },
+          [{ name: 'http', supportedKinds: [], conditions: invalidKinds, attachedRoutes: 0 }],
+        ),
     );
-    await t.run('Gateway listener should have a false ResolvedRefs condition with reason InvalidRouteKinds and HTTPRoute must be put in the supportedKinds', (t) =>
-      gatewayStatusMustHaveListeners(t, s, { namespace: INFRA_NS, name: 'gateway-supported-and-invalid-route-kind' }, [
-        { name: 'http', supportedKinds: HTTPROUTE_KIND, conditions: invalidKinds, attachedRoutes: 0 },
-      ]),
+    await t.run(
+      'Gateway listener should have a false ResolvedRefs condition with reason InvalidRouteKinds and HTTPRoute must be put in the supportedKinds',
+      (t) =>
+        gatewayStatusMustHaveListeners(
+          t,
+          s,
+          { namespace: INFRA_NS, name: 'gateway-supported-and-invalid-route-kind' },
+          [{ name: 'http', supportedKinds: HTTPROUTE_KIND, conditions: invalidKinds, attachedRoutes: 0 }],
+        ),
     );
   },
 };
@@ -236,10 +290,22 @@ export const GatewayInvalidTLSConfiguration: ConformanceTest = {
       },
     ];
     const cases: [string, string][] = [
-      ['Nonexistent secret referenced as CertificateRef in a Gateway listener', 'gateway-certificate-nonexistent-secret'],
-      ['Unsupported group resource referenced as CertificateRef in a Gateway listener', 'gateway-certificate-unsupported-group'],
-      ['Unsupported kind resource referenced as CertificateRef in a Gateway listener', 'gateway-certificate-unsupported-kind'],
-      ['Malformed secret referenced as CertificateRef in a Gateway listener', 'gateway-certificate-malformed-secret'],
+      [
+        'Nonexistent secret referenced as CertificateRef in a Gateway listener',
+        'gateway-certificate-nonexistent-secret',
+      ],
+      [
+        'Unsupported group resource referenced as CertificateRef in a Gateway listener',
+        'gateway-certificate-unsupported-group',
+      ],
+      [
+        'Unsupported kind resource referenced as CertificateRef in a Gateway listener',
+        'gateway-certificate-unsupported-kind',
+      ],
+      [
+        'Malformed secret referenced as CertificateRef in a Gateway listener',
+        'gateway-certificate-malformed-secret',
+      ],
     ];
     await t.parallel(
       cases.map(([name, gateway]) => [

@@ -4,6 +4,7 @@
  * the most specific matching listener's routes) and, over HTTP/2, 421 for misdirected requests.
  */
 import type { ExpectedResponse } from '../harness/http.js';
+import { testCaseName } from '../harness/http.js';
 import { H2_PROTOCOL } from '../harness/roundtrip.js';
 import { gatewayParentRef } from '../harness/status.js';
 import { type ConformanceTest, INFRA_NS, type Suite } from '../harness/suite.js';
@@ -17,7 +18,6 @@ import {
   routeMustHaveParents,
 } from '../harness/waits.js';
 import { acceptedAndResolved, expectResponses, toBackend, withStatus } from './common.js';
-import { testCaseName } from '../harness/http.js';
 
 const ns = INFRA_NS;
 const HTTPROUTE_KIND = [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute' }];
@@ -126,12 +126,17 @@ export const HTTPRouteHostnameIntersection: ConformanceTest = {
 
 export const HTTPRouteListenerHostnameMatching: ConformanceTest = {
   shortName: 'HTTPRouteListenerHostnameMatching',
-  description: 'Multiple HTTP listeners with the same port and different hostnames, each with a different HTTPRoute',
+  description:
+    'Multiple HTTP listeners with the same port and different hostnames, each with a different HTTPRoute',
   features: ['Gateway', 'HTTPRoute'],
   manifests: ['tests/httproute-listener-hostname-matching.yaml'],
   async test(t, s) {
     await namespacesMustBeReady(t, s, [ns]);
-    const gw = (...listenerNames: string[]) => ({ namespace: ns, name: 'httproute-listener-hostname-matching', listenerNames });
+    const gw = (...listenerNames: string[]) => ({
+      namespace: ns,
+      name: 'httproute-listener-hostname-matching',
+      listenerNames,
+    });
     const route = (name: string) => ({ namespace: ns, name });
     await acceptedAndResolved(t, s, gw('listener-1'), [route('backend-v1')]);
     await acceptedAndResolved(t, s, gw('listener-2'), [route('backend-v2')]);
@@ -160,7 +165,15 @@ async function expectTlsResponses(
   await t.parallel(
     cases.map(({ serverName, expected }, i) => [
       testCaseName(expected, i),
-      (t: T) => makeTLSRequestAndExpectEventuallyConsistentResponse(t, s.client, gwAddr, serverCert, serverName, expected),
+      (t: T) =>
+        makeTLSRequestAndExpectEventuallyConsistentResponse(
+          t,
+          s.client,
+          gwAddr,
+          serverCert,
+          serverName,
+          expected,
+        ),
     ]),
   );
 }
@@ -172,7 +185,10 @@ export const HTTPRouteHTTPSListener: ConformanceTest = {
   manifests: ['tests/httproute-https-listener.yaml'],
   async test(t, s) {
     const gwNN = { namespace: ns, name: 'same-namespace-with-https-listener' };
-    const routes = ['httproute-https-test', 'httproute-https-test-no-hostname'].map((name) => ({ namespace: ns, name }));
+    const routes = ['httproute-https-test', 'httproute-https-test-no-hostname'].map((name) => ({
+      namespace: ns,
+      name,
+    }));
     const gwAddr = await acceptedAndResolved(t, s, gwNN, routes);
     const cases: [string, number, string?][] = [
       ['example.org', 200, 'infra-backend-v1'],
@@ -185,7 +201,12 @@ export const HTTPRouteHTTPSListener: ConformanceTest = {
       gwAddr,
       cases.map(([host, status, backendName]) => ({
         serverName: host,
-        expected: { request: { host, path: '/' }, response: { statusCode: status }, ...(backendName ? { backend: backendName } : {}), namespace: ns },
+        expected: {
+          request: { host, path: '/' },
+          response: { statusCode: status },
+          ...(backendName ? { backend: backendName } : {}),
+          namespace: ns,
+        },
       })),
     );
   },
@@ -193,12 +214,16 @@ export const HTTPRouteHTTPSListener: ConformanceTest = {
 
 export const HTTPRouteHTTPSListenerDetectMisdirectedRequests: ConformanceTest = {
   shortName: 'HTTPRouteHTTPSListenerDetectMisdirectedRequests',
-  description: 'HTTPS listeners on the same port detect misdirected requests and return HTTP 421 when appropriate',
+  description:
+    'HTTPS listeners on the same port detect misdirected requests and return HTTP 421 when appropriate',
   features: ['Gateway', 'GatewayHTTPSListenerDetectMisdirectedRequests', 'HTTPRoute'],
   manifests: ['tests/httproute-https-listener-detect-misdirected-requests.yaml'],
   async test(t, s) {
     const gwNN = { namespace: ns, name: 'same-namespace-with-https-listener' };
-    const routes = [1, 2, 3, 4].map((i) => ({ namespace: ns, name: `https-listener-detect-misdirected-requests-test-${i}` }));
+    const routes = [1, 2, 3, 4].map((i) => ({
+      namespace: ns,
+      name: `https-listener-detect-misdirected-requests-test-${i}`,
+    }));
     const gwAddr = await acceptedAndResolved(t, s, gwNN, routes);
     const cases: [serverName: string, host: string, status: number, backend?: string][] = [
       ['example.org', 'example.org', 200, 'infra-backend-v1'],
@@ -250,7 +275,11 @@ const isolationCases: ExpectedResponse[] = [
   notFound({ host: 'bar.foo.example.com', path: '/abc-foo-example-com' }),
   notFound({ host: 'abc.foo.example.com', path: '/empty-hostname' }),
   notFound({ host: 'abc.foo.example.com', path: '/wildcard-example-com' }),
-  { request: { host: 'abc.foo.example.com', path: '/wildcard-foo-example-com' }, response: { statusCode: 404 }, namespace: ns },
+  {
+    request: { host: 'abc.foo.example.com', path: '/wildcard-foo-example-com' },
+    response: { statusCode: 404 },
+    namespace: ns,
+  },
   v1({ host: 'abc.foo.example.com', path: '/abc-foo-example-com' }),
 ];
 
@@ -275,9 +304,12 @@ export const GatewayHTTPListenerIsolation: ConformanceTest = {
     for (const [name, gateway, suffix] of variants) {
       await t.run(name, async (t) => {
         const gwNN = { namespace: ns, name: gateway };
-        const routes = ['empty-hostname', 'wildcard-example-com', 'wildcard-foo-example-com', 'abc-foo-example-com'].map(
-          (target) => ({ namespace: ns, name: `attaches-to-${target}${suffix}` }),
-        );
+        const routes = [
+          'empty-hostname',
+          'wildcard-example-com',
+          'wildcard-foo-example-com',
+          'abc-foo-example-com',
+        ].map((target) => ({ namespace: ns, name: `attaches-to-${target}${suffix}` }));
         const gwAddr = await gatewayAndHTTPRoutesMustBeAccepted(t, s, s.controllerName, gwNN, routes);
         for (const route of routes) await httpRouteMustHaveResolvedRefsConditionsTrue(t, s, route, gwNN);
         await expectResponses(t, s, gwAddr, isolationCases);

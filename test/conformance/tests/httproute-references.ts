@@ -4,10 +4,17 @@
  * no listener, backendRefs to missing Services or unknown kinds, rules without backends, one route
  * on two Gateways, Services of several types, and observedGeneration after a route change.
  */
-import { GATEWAY_V1 } from '../harness/kube.js';
+
 import { makeRequestAndExpectEventuallyConsistentResponse } from '../harness/http.js';
+import { GATEWAY_V1 } from '../harness/kube.js';
 import { gatewayParentRef } from '../harness/status.js';
-import { APP_BACKEND_NS, type ConformanceTest, INFRA_NS, type Suite, WEB_BACKEND_NS } from '../harness/suite.js';
+import {
+  APP_BACKEND_NS,
+  type ConformanceTest,
+  INFRA_NS,
+  type Suite,
+  WEB_BACKEND_NS,
+} from '../harness/suite.js';
 import type { T } from '../harness/t.js';
 import {
   gatewayAndHTTPRoutesMustBeAccepted,
@@ -28,7 +35,8 @@ const infra = (name: string) => ({ namespace: INFRA_NS, name });
 
 export const HTTPRouteSimpleSameNamespace: ConformanceTest = {
   shortName: 'HTTPRouteSimpleSameNamespace',
-  description: 'A single HTTPRoute in the gateway-conformance-infra namespace attaches to a Gateway in the same namespace',
+  description:
+    'A single HTTPRoute in the gateway-conformance-infra namespace attaches to a Gateway in the same namespace',
   features: ['Gateway', 'HTTPRoute'],
   manifests: ['tests/httproute-simple-same-namespace.yaml'],
   async test(t, s) {
@@ -46,14 +54,22 @@ export const HTTPRouteSimpleSameNamespace: ConformanceTest = {
 
 export const HTTPRouteCrossNamespace: ConformanceTest = {
   shortName: 'HTTPRouteCrossNamespace',
-  description: 'A single HTTPRoute in the gateway-conformance-web-backend namespace attaches to a Gateway in another namespace',
+  description:
+    'A single HTTPRoute in the gateway-conformance-web-backend namespace attaches to a Gateway in another namespace',
   features: ['Gateway', 'HTTPRoute'],
   manifests: ['tests/httproute-cross-namespace.yaml'],
   async test(t, s) {
     const gwNN = { namespace: INFRA_NS, name: 'backend-namespaces' };
-    const gwAddr = await acceptedAndResolved(t, s, gwNN, [{ namespace: WEB_BACKEND_NS, name: 'cross-namespace' }]);
+    const gwAddr = await acceptedAndResolved(t, s, gwNN, [
+      { namespace: WEB_BACKEND_NS, name: 'cross-namespace' },
+    ]);
     await t.run('Simple HTTP request should reach web-backend', (t) =>
-      makeRequestAndExpectEventuallyConsistentResponse(t, s.client, gwAddr, toBackend({ path: '/' }, 'web-backend', WEB_BACKEND_NS)),
+      makeRequestAndExpectEventuallyConsistentResponse(
+        t,
+        s.client,
+        gwAddr,
+        toBackend({ path: '/' }, 'web-backend', WEB_BACKEND_NS),
+      ),
     );
   },
 };
@@ -74,12 +90,23 @@ function invalidBackendTest(
     features,
     manifests: [`tests/${manifest}.yaml`],
     async test(t, s) {
-      const gwAddr = await gatewayAndHTTPRoutesMustBeAccepted(t, s, s.controllerName, sameNamespace, [infra(route)]);
+      const gwAddr = await gatewayAndHTTPRoutesMustBeAccepted(t, s, s.controllerName, sameNamespace, [
+        infra(route),
+      ]);
       await t.run(`HTTPRoute has a ResolvedRefs Condition with status False and Reason ${reason}`, (t) =>
-        httpRouteMustHaveCondition(t, s, infra(route), sameNamespace, { type: 'ResolvedRefs', status: 'False', reason }),
+        httpRouteMustHaveCondition(t, s, infra(route), sameNamespace, {
+          type: 'ResolvedRefs',
+          status: 'False',
+          reason,
+        }),
       );
       await t.run('HTTP Request to the invalid backend receives a 500', (t) =>
-        makeRequestAndExpectEventuallyConsistentResponse(t, s.client, gwAddr, withStatus({ method: 'GET', path }, 500)),
+        makeRequestAndExpectEventuallyConsistentResponse(
+          t,
+          s.client,
+          gwAddr,
+          withStatus({ method: 'GET', path }, 500),
+        ),
       );
     },
   };
@@ -132,14 +159,32 @@ export const HTTPRoutePartiallyInvalidViaInvalidReferenceGrant: ConformanceTest 
   async test(t, s) {
     const routeNN = infra('invalid-reference-grant');
     const gwAddr = await gatewayAndHTTPRoutesMustBeAccepted(t, s, s.controllerName, sameNamespace, [routeNN]);
-    await t.run('HTTPRoute with a BackendRef in another namespace and no ReferenceGrant covering it has ResolvedRefs False/RefNotPermitted', (t) =>
-      httpRouteMustHaveCondition(t, s, routeNN, sameNamespace, { type: 'ResolvedRefs', status: 'False', reason: 'RefNotPermitted' }),
+    await t.run(
+      'HTTPRoute with a BackendRef in another namespace and no ReferenceGrant covering it has ResolvedRefs False/RefNotPermitted',
+      (t) =>
+        httpRouteMustHaveCondition(t, s, routeNN, sameNamespace, {
+          type: 'ResolvedRefs',
+          status: 'False',
+          reason: 'RefNotPermitted',
+        }),
     );
-    await t.run('HTTP Request to the invalid backend with an invalid ReferenceGrant should receive a 500', (t) =>
-      makeRequestAndExpectEventuallyConsistentResponse(t, s.client, gwAddr, withStatus({ method: 'GET', path: '/v2' }, 500)),
+    await t.run(
+      'HTTP Request to the invalid backend with an invalid ReferenceGrant should receive a 500',
+      (t) =>
+        makeRequestAndExpectEventuallyConsistentResponse(
+          t,
+          s.client,
+          gwAddr,
+          withStatus({ method: 'GET', path: '/v2' }, 500),
+        ),
     );
     await t.run('HTTP Request to the valid sibling backend should succeed', (t) =>
-      makeRequestAndExpectEventuallyConsistentResponse(t, s.client, gwAddr, toBackend({ path: '/' }, 'app-backend-v1', APP_BACKEND_NS)),
+      makeRequestAndExpectEventuallyConsistentResponse(
+        t,
+        s.client,
+        gwAddr,
+        toBackend({ path: '/' }, 'app-backend-v1', APP_BACKEND_NS),
+      ),
     );
   },
 };
@@ -153,11 +198,26 @@ export const HTTPRouteReferenceGrant: ConformanceTest = {
   async test(t, s) {
     const gwAddr = await acceptedAndResolved(t, s, sameNamespace, [infra('reference-grant')]);
     await t.run('Simple HTTP request should reach web-backend', (t) =>
-      makeRequestAndExpectEventuallyConsistentResponse(t, s.client, gwAddr, toBackend({ method: 'GET', path: '/' }, 'web-backend', WEB_BACKEND_NS)),
+      makeRequestAndExpectEventuallyConsistentResponse(
+        t,
+        s.client,
+        gwAddr,
+        toBackend({ method: 'GET', path: '/' }, 'web-backend', WEB_BACKEND_NS),
+      ),
     );
     await t.run('HTTP request should return 500 after deleting the relevant ReferenceGrant', async (t) => {
-      await s.kube.delete({ apiVersion: GATEWAY_V1, kind: 'ReferenceGrant', namespace: WEB_BACKEND_NS, name: 'reference-grant' });
-      await makeRequestAndExpectEventuallyConsistentResponse(t, s.client, gwAddr, withStatus({ method: 'GET', path: '/' }, 500));
+      await s.kube.delete({
+        apiVersion: GATEWAY_V1,
+        kind: 'ReferenceGrant',
+        namespace: WEB_BACKEND_NS,
+        name: 'reference-grant',
+      });
+      await makeRequestAndExpectEventuallyConsistentResponse(
+        t,
+        s.client,
+        gwAddr,
+        withStatus({ method: 'GET', path: '/' }, 500),
+      );
     });
   },
 };
@@ -172,10 +232,18 @@ export const HTTPRouteInvalidCrossNamespaceParentRef: ConformanceTest = {
     const routeNN = { namespace: WEB_BACKEND_NS, name: 'invalid-cross-namespace-parent-ref' };
     await httpRouteMustHaveResolvedRefsConditionsTrue(t, s, routeNN, sameNamespace);
     await t.run('HTTPRoute should have an Accepted: false condition with reason NotAllowedByListeners', (t) =>
-      httpRouteMustHaveCondition(t, s, routeNN, sameNamespace, { type: 'Accepted', status: 'False', reason: 'NotAllowedByListeners' }),
+      httpRouteMustHaveCondition(t, s, routeNN, sameNamespace, {
+        type: 'Accepted',
+        status: 'False',
+        reason: 'NotAllowedByListeners',
+      }),
     );
-    await t.run('Route should not have Parents set in status', (t) => httpRouteMustHaveNoAcceptedParents(t, s, routeNN));
-    await t.run('Gateway should have 0 Routes attached', (t) => gatewayMustHaveZeroRoutes(t, s, sameNamespace));
+    await t.run('Route should not have Parents set in status', (t) =>
+      httpRouteMustHaveNoAcceptedParents(t, s, routeNN),
+    );
+    await t.run('Gateway should have 0 Routes attached', (t) =>
+      gatewayMustHaveZeroRoutes(t, s, sameNamespace),
+    );
   },
 };
 
@@ -187,11 +255,21 @@ export const HTTPRouteInvalidParentRefNotMatchingSectionName: ConformanceTest = 
   manifests: ['tests/httproute-invalid-parentref-not-matching-section-name.yaml'],
   async test(t, s) {
     const routeNN = infra('httproute-listener-not-matching-section-name');
-    await t.run('HTTPRoute with a sectionName that does not match any Listener has Accepted False/NoMatchingParent', (t) =>
-      httpRouteMustHaveCondition(t, s, routeNN, sameNamespace, { type: 'Accepted', status: 'False', reason: 'NoMatchingParent' }),
+    await t.run(
+      'HTTPRoute with a sectionName that does not match any Listener has Accepted False/NoMatchingParent',
+      (t) =>
+        httpRouteMustHaveCondition(t, s, routeNN, sameNamespace, {
+          type: 'Accepted',
+          status: 'False',
+          reason: 'NoMatchingParent',
+        }),
     );
-    await t.run('Route should not have Parents accepted in status', (t) => httpRouteMustHaveNoAcceptedParents(t, s, routeNN));
-    await t.run('Gateway should have 0 Routes attached', (t) => gatewayMustHaveZeroRoutes(t, s, sameNamespace));
+    await t.run('Route should not have Parents accepted in status', (t) =>
+      httpRouteMustHaveNoAcceptedParents(t, s, routeNN),
+    );
+    await t.run('Gateway should have 0 Routes attached', (t) =>
+      gatewayMustHaveZeroRoutes(t, s, sameNamespace),
+    );
   },
 };
 
@@ -205,7 +283,13 @@ export const HTTPRouteNoBackendRefs: ConformanceTest = {
     const gwAddr = await waitForGatewayAddress(t, s, sameNamespace);
     await httpRouteMustHaveResolvedRefsConditionsTrue(t, s, routeNN, sameNamespace);
     const { namespace: _namespace, ...parentRef } = gatewayParentRef(INFRA_NS, sameNamespace.name);
-    await routeMustHaveParents(t, s, routeNN, [{ parentRef, controllerName: s.controllerName, conditions: [{ type: 'Accepted', status: 'True' }] }], true);
+    await routeMustHaveParents(
+      t,
+      s,
+      routeNN,
+      [{ parentRef, controllerName: s.controllerName, conditions: [{ type: 'Accepted', status: 'True' }] }],
+      true,
+    );
     await expectResponses(t, s, gwAddr, [
       toBackend({ path: '/forward' }, 'infra-backend-v1', INFRA_NS),
       withStatus({ path: '/omitted-no-forward' }, 500),
@@ -227,15 +311,31 @@ export const HTTPRouteMultipleGateways: ConformanceTest = {
         infra(dedicated),
       ]);
       await t.run('shared route is accessible and routed to infra-backend-v1', (t) =>
-        makeRequestAndExpectEventuallyConsistentResponse(t, s.client, gwAddr, toBackend({ path: '/shared' }, 'infra-backend-v1', INFRA_NS)),
+        makeRequestAndExpectEventuallyConsistentResponse(
+          t,
+          s.client,
+          gwAddr,
+          toBackend({ path: '/shared' }, 'infra-backend-v1', INFRA_NS),
+        ),
       );
       await t.run(`dedicated route is accessible and routed to ${backend}`, (t) =>
-        makeRequestAndExpectEventuallyConsistentResponse(t, s.client, gwAddr, toBackend({ path: '/' }, backend, INFRA_NS)),
+        makeRequestAndExpectEventuallyConsistentResponse(
+          t,
+          s.client,
+          gwAddr,
+          toBackend({ path: '/' }, backend, INFRA_NS),
+        ),
       );
     };
     await t.parallel([
-      ['Gateway same-namespace', perGateway('same-namespace', 'same-namespace-dedicated-route', 'infra-backend-v2')],
-      ['Gateway all-namespaces', perGateway('all-namespaces', 'all-namespaces-dedicated-route', 'infra-backend-v3')],
+      [
+        'Gateway same-namespace',
+        perGateway('same-namespace', 'same-namespace-dedicated-route', 'infra-backend-v2'),
+      ],
+      [
+        'Gateway all-namespaces',
+        perGateway('all-namespaces', 'all-namespaces-dedicated-route', 'infra-backend-v3'),
+      ],
     ]);
   },
 };
@@ -250,7 +350,8 @@ interface RouteObject {
 
 export const HTTPRouteObservedGenerationBump: ConformanceTest = {
   shortName: 'HTTPRouteObservedGenerationBump',
-  description: 'A HTTPRoute in the gateway-conformance-infra namespace should update the observedGeneration in all of its Status.Conditions after an update to the spec',
+  description:
+    'A HTTPRoute in the gateway-conformance-infra namespace should update the observedGeneration in all of its Status.Conditions after an update to the spec',
   features: ['Gateway', 'HTTPRoute'],
   manifests: ['tests/httproute-observed-generation-bump.yaml'],
   async test(t, s) {
@@ -275,8 +376,16 @@ export const HTTPRouteObservedGenerationBump: ConformanceTest = {
 };
 
 async function routeAcceptedAndResolved(t: T, s: Suite, routeNN: NamespacedName): Promise<void> {
-  await httpRouteMustHaveCondition(t, s, routeNN, sameNamespace, { type: 'Accepted', status: 'True', reason: 'Accepted' });
-  await httpRouteMustHaveCondition(t, s, routeNN, sameNamespace, { type: 'ResolvedRefs', status: 'True', reason: 'ResolvedRefs' });
+  await httpRouteMustHaveCondition(t, s, routeNN, sameNamespace, {
+    type: 'Accepted',
+    status: 'True',
+    reason: 'Accepted',
+  });
+  await httpRouteMustHaveCondition(t, s, routeNN, sameNamespace, {
+    type: 'ResolvedRefs',
+    status: 'True',
+    reason: 'ResolvedRefs',
+  });
 }
 
 interface PodObject {
@@ -295,7 +404,12 @@ export const HTTPRouteServiceTypes: ConformanceTest = {
   async test(t, s) {
     const gwAddr = await acceptedAndResolved(t, s, sameNamespace, [infra('service-types')]);
     const pods = await deploymentPods(t, s, 'infra-backend-v1');
-    for (const slice of ['manual-endpointslices-ip4', 'manual-endpointslices-ip6', 'headless-manual-endpointslices-ip4', 'headless-manual-endpointslices-ip6']) {
+    for (const slice of [
+      'manual-endpointslices-ip4',
+      'manual-endpointslices-ip6',
+      'headless-manual-endpointslices-ip4',
+      'headless-manual-endpointslices-ip6',
+    ]) {
       await fillEndpointSlice(s, slice, pods);
     }
     await expectResponses(
@@ -315,7 +429,8 @@ export const HTTPRouteServiceTypes: ConformanceTest = {
 /** The Deployment's pods, found by its selector as upstream lists them. */
 async function deploymentPods(t: T, s: Suite, name: string): Promise<PodObject[]> {
   const deployment = await s.kube.mustGet({ apiVersion: 'apps/v1', kind: 'Deployment', ...infra(name) });
-  const matchLabels = ((deployment.spec as { selector?: { matchLabels?: Record<string, string> } }).selector?.matchLabels ?? {});
+  const matchLabels =
+    (deployment.spec as { selector?: { matchLabels?: Record<string, string> } }).selector?.matchLabels ?? {};
   const pods = (await s.kube.list<PodObject>('v1', 'Pod', INFRA_NS)).filter((pod) =>
     Object.entries(matchLabels).every(([k, v]) => pod.metadata.labels?.[k] === v),
   );
@@ -329,11 +444,19 @@ async function fillEndpointSlice(s: Suite, name: string, pods: readonly PodObjec
   const slice = await s.kube.mustGet(ref);
   const ipv6 = slice.addressType === 'IPv6';
   const endpoints = pods.flatMap((pod) =>
-    (pod.status?.podIPs ?? []).map((a) => a.ip).filter((ip) => ip.includes(':') === ipv6).map((ip) => ({
-      addresses: [ip],
-      conditions: { ready: true, serving: true, terminating: false },
-      targetRef: { kind: 'Pod', name: pod.metadata.name, namespace: pod.metadata.namespace, uid: pod.metadata.uid },
-    })),
+    (pod.status?.podIPs ?? [])
+      .map((a) => a.ip)
+      .filter((ip) => ip.includes(':') === ipv6)
+      .map((ip) => ({
+        addresses: [ip],
+        conditions: { ready: true, serving: true, terminating: false },
+        targetRef: {
+          kind: 'Pod',
+          name: pod.metadata.name,
+          namespace: pod.metadata.namespace,
+          uid: pod.metadata.uid,
+        },
+      })),
   );
   await s.kube.mergePatch(ref, { endpoints });
 }

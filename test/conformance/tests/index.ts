@@ -2,10 +2,26 @@
 import type { ConformanceTest } from '../harness/suite.js';
 import * as gatewayListeners from './gateway-listeners.js';
 import * as gatewayStatus from './gateway-status.js';
+import * as cors from './httproute-cors.js';
+import * as filters from './httproute-filters.js';
 import * as hostnames from './httproute-hostnames.js';
 import * as matching from './httproute-matching.js';
+import * as protocols from './httproute-protocols.js';
+import * as redirects from './httproute-redirects.js';
 import * as references from './httproute-references.js';
+import * as traffic from './httproute-traffic.js';
 
-const modules: Record<string, ConformanceTest>[] = [gatewayListeners, gatewayStatus, hostnames, matching, references];
+const modules: Record<string, ConformanceTest>[] = [
+  gatewayListeners,
+  gatewayStatus,
+  cors,
+  filters,
+  hostnames,
+  matching,
+  protocols,
+  redirects,
+  references,
+  traffic,
+];
 
 export const PORTED_TESTS: readonly ConformanceTest[] = modules.flatMap((m) => Object.values(m));
