@@ -137,5 +137,5 @@ function summaryOf(status: Status): string {
 
 /** YAML with keys in alphabetical order, as the published reports are. */
 export function reportYaml(report: ConformanceReport): string {
-  return stringify(report, { sortMapEntries: true });
+  return stringify(report, { sortMapEntries: true, lineWidth: 0 });
 }
