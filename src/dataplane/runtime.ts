@@ -14,7 +14,7 @@ import type { CompiledPort } from './config/types.js';
 import { type BoundServer, RETIRE_GRACE_MS } from './listener/bound-server.js';
 import { PlainServer } from './listener/plain-server.js';
 import { SecureServer } from './listener/secure-server.js';
-import type { ApplyReport, DataPlane, DataPlaneOptions, GatewayBindReport } from './types.js';
+import type { ApplyReport, DataPlane, DataPlaneOptions, DataPlaneStats, GatewayBindReport } from './types.js';
 import { UpstreamRegistry } from './upstream/registry.js';
 
 export type DataPlaneRuntimeOptions = DataPlaneOptions & { logger?: Logger };
@@ -58,6 +58,16 @@ class DataPlaneRuntime implements DataPlane {
     const run = this.queue.then(() => this.applyNow(ir, generation));
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /** First cut of the contract: retires every listener; connection tracking comes next. */
+  async drain(): Promise<void> {
+    await this.queue;
+    for (const server of this.servers.values()) server.retire();
+  }
+
+  stats(): DataPlaneStats {
+    return { draining: false, connections: 0, inFlight: 0, upstreams: [] };
   }
 
   async close(): Promise<void> {
