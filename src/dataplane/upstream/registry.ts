@@ -2,16 +2,26 @@
 // HTTP/1.1 clusters, an H2CClient (HTTP/2 with prior knowledge, one multiplexed session) for h2c
 // clusters. Dispatchers outlive applies while the new configuration still references them, and
 // are closed gracefully (queued and in-flight requests finish) once it no longer does.
+// `poolStats()` reads undici's own counters (connections, idle, active and queued requests).
 
 import type { Logger } from 'pino';
-import { type Dispatcher, H2CClient, Pool } from 'undici';
+import { type Client, H2CClient, Pool } from 'undici';
 import type { ClusterIR, EndpointIR } from '../../ir/types.js';
 
 export interface Endpoint {
   readonly key: string;
   readonly address: string;
   readonly port: number;
-  readonly dispatcher: Dispatcher;
+  /** `address:port` (IPv6 in brackets), as exchange records report it. */
+  readonly label: string;
+  readonly dispatcher: Pool | H2CClient;
+}
+
+export interface PoolStats {
+  connections: number;
+  idle: number;
+  active: number;
+  queued: number;
 }
 
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -27,7 +37,9 @@ export class UpstreamRegistry {
     used.add(key);
     let endpoint = this.endpoints.get(key);
     if (endpoint === undefined) {
-      endpoint = { key, address: ir.address, port: ir.port, dispatcher: createDispatcher(protocol, ir) };
+      const label = `${ir.address.includes(':') ? `[${ir.address}]` : ir.address}:${ir.port}`;
+      const dispatcher = createDispatcher(protocol, label);
+      endpoint = { key, address: ir.address, port: ir.port, label, dispatcher };
       this.endpoints.set(key, endpoint);
     }
     return endpoint;
@@ -56,8 +68,26 @@ export class UpstreamRegistry {
   }
 }
 
-function createDispatcher(protocol: ClusterIR['protocol'], ir: EndpointIR): Dispatcher {
-  const origin = `http://${ir.address.includes(':') ? `[${ir.address}]` : ir.address}:${ir.port}`;
+/** Adds the endpoint's counters to `into`. */
+export function addPoolStats(endpoint: Endpoint, into: PoolStats): void {
+  const dispatcher = endpoint.dispatcher;
+  if (dispatcher instanceof Pool) {
+    const stats = dispatcher.stats;
+    into.connections += stats.connected;
+    into.idle += stats.free;
+    into.active += stats.running;
+    into.queued += stats.pending + stats.queued;
+  } else {
+    // H2CClient is an undici Client at runtime; its type declaration omits `stats`.
+    const stats = (dispatcher as unknown as Client).stats;
+    into.connections += stats.connected ? 1 : 0;
+    into.active += stats.running;
+    into.queued += stats.pending;
+  }
+}
+
+function createDispatcher(protocol: ClusterIR['protocol'], hostPort: string): Pool | H2CClient {
+  const origin = `http://${hostPort}`;
   const connect = { timeout: CONNECT_TIMEOUT_MS };
   return protocol === 'h2c' ? new H2CClient(origin, { connect }) : new Pool(origin, { connect });
 }

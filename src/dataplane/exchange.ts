@@ -1,0 +1,123 @@
+// Per-request bookkeeping on the node:http engine: one Exchange (the ExchangeRecord of types.ts)
+// per request or WebSocket upgrade, filled in along the request's flow, completed when the
+// response (or the tunnel's socket) closes and handed to the observer. An ExchangeSet also holds
+// what is in flight on one listener, which is what a drain waits for and what it must tell to
+// close its connection after answering. The close listener is one shared function that finds
+// its exchange on the emitter, so tracking allocates no closure per request.
+
+import type { Duplex } from 'node:stream';
+import { requestIdFor } from '../observability/request-id.js';
+import { authorityOf, type ClientRequest } from './request.js';
+import type { ClientResponse } from './respond.js';
+import type { DataPlaneObserver, ExchangeErrorKind, ExchangeRecord, Rejection } from './types.js';
+
+const EXCHANGE = Symbol('gatehouse.exchange');
+
+type Tracked = (ClientResponse | Duplex) & { [EXCHANGE]?: Exchange };
+
+export class Exchange implements ExchangeRecord {
+  startTime = Date.now();
+  listener = '';
+  route = '';
+  rule = -1;
+  backend = '';
+  method: string;
+  authority: string;
+  path: string;
+  protocol: string;
+  status = 0;
+  bytesIn = 0;
+  bytesOut = 0;
+  durationMs = 0;
+  upstreamMs = -1;
+  upstreamAddress = '';
+  requestId: string;
+  errorKind: ExchangeErrorKind | '' = '';
+  rejection: Rejection | '' = '';
+  /** performance.now() when the request was received. */
+  readonly startedAt = performance.now();
+
+  constructor(
+    public gateway: string,
+    req: ClientRequest,
+    /** True for a WebSocket upgrade: the status is set by the upgrade code, bytes are the socket's. */
+    readonly upgrade: boolean,
+    readonly owner: ExchangeSet,
+  ) {
+    this.method = req.method ?? 'GET';
+    this.authority = authorityOf(req.headers) ?? '';
+    this.path = req.url ?? '/';
+    this.protocol = protocolOf(req.httpVersion);
+    this.requestId = requestIdFor(req.headers['x-request-id']);
+  }
+}
+
+function protocolOf(httpVersion: string): string {
+  return httpVersion === '1.1' ? 'HTTP/1.1' : httpVersion === '2.0' ? 'HTTP/2' : `HTTP/${httpVersion}`;
+}
+
+export class ExchangeSet {
+  private readonly open = new Set<Tracked>();
+  private closing = false;
+
+  /** `onAnsweredWhileClosing` runs after each response that completes once closing started. */
+  constructor(
+    private readonly observer: DataPlaneObserver | undefined,
+    private readonly onAnsweredWhileClosing: () => void,
+  ) {}
+
+  /** Requests and tunnels in flight. */
+  get size(): number {
+    return this.open.size;
+  }
+
+  begin(gateway: string, req: ClientRequest, res: ClientResponse): Exchange {
+    return this.track(new Exchange(gateway, req, false, this), res);
+  }
+
+  beginUpgrade(gateway: string, req: ClientRequest, socket: Duplex): Exchange {
+    return this.track(new Exchange(gateway, req, true, this), socket);
+  }
+
+  /**
+   * From now on every HTTP/1.1 response not started yet says `Connection: close`, and the owner
+   * is told after each answer (so it can close connections that just became idle).
+   */
+  closeConnectionsAfterResponses(): void {
+    this.closing = true;
+    for (const target of this.open) {
+      if ('shouldKeepAlive' in target && !(target as ClientResponse).headersSent)
+        target.shouldKeepAlive = false;
+    }
+  }
+
+  complete(exchange: Exchange, target: Tracked): void {
+    this.open.delete(target);
+    exchange.durationMs = performance.now() - exchange.startedAt;
+    if (exchange.upgrade) {
+      const socket = target as Duplex & { bytesRead?: number; bytesWritten?: number };
+      exchange.bytesIn = socket.bytesRead ?? 0;
+      exchange.bytesOut = socket.bytesWritten ?? 0;
+    } else {
+      const res = target as ClientResponse;
+      exchange.status = res.headersSent ? res.statusCode : 0;
+      if (exchange.method === 'HEAD') exchange.bytesOut = 0;
+    }
+    this.observer?.onExchange(exchange);
+    if (this.closing) this.onAnsweredWhileClosing();
+  }
+
+  private track(exchange: Exchange, target: Tracked): Exchange {
+    target[EXCHANGE] = exchange;
+    this.open.add(target);
+    target.on('close', onTargetClose);
+    return exchange;
+  }
+}
+
+function onTargetClose(this: Tracked): void {
+  const exchange = this[EXCHANGE];
+  if (exchange === undefined) return;
+  this[EXCHANGE] = undefined;
+  exchange.owner.complete(exchange, this);
+}
