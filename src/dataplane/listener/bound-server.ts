@@ -51,6 +51,7 @@ export function closedPromise(server: Server): Promise<void> {
 /** Every raw connection of a server, so they can be counted, reported and destroyed together. */
 export class SocketSet {
   private readonly sockets = new Set<Socket>();
+  private readonly emptyWaiters: (() => void)[] = [];
   private info: ConnectionInfo;
 
   constructor(
@@ -73,7 +74,14 @@ export class SocketSet {
     socket.once('close', () => {
       this.sockets.delete(socket);
       observer?.onConnection('close', info);
+      if (this.sockets.size === 0) for (const resolve of this.emptyWaiters.splice(0)) resolve();
     });
+  }
+
+  /** Resolves once no connection is open (at once if none is). */
+  empty(): Promise<void> {
+    if (this.sockets.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.emptyWaiters.push(resolve));
   }
 
   destroyAll(): void {

@@ -95,8 +95,9 @@ export class PlainServer implements BoundServer {
     for (const socket of this.undecided) socket.destroy();
   }
 
-  drained(): Promise<void> {
-    return this.closed;
+  async drained(): Promise<void> {
+    await this.closed;
+    await this.sockets.empty();
   }
 
   destroy(): void {

@@ -103,8 +103,9 @@ export class SecureServer implements BoundServer {
     for (const session of this.sessions) session.close();
   }
 
-  drained(): Promise<void> {
-    return this.closed;
+  async drained(): Promise<void> {
+    await this.closed;
+    await this.sockets.empty();
   }
 
   destroy(): void {

@@ -1,0 +1,117 @@
+// Access logs: one JSON line per completed request, an observer of the data plane. Lines are
+// serialized by pino and written through an asynchronous SonicBoom destination (buffered, no
+// write(2) on the request path); `close()` flushes what is buffered before the process exits.
+// Fields that do not apply to a request (no route matched, nothing sent upstream) are left out.
+
+import { openSync } from 'node:fs';
+import { type DestinationStream, type Logger as PinoLogger, pino } from 'pino';
+import type {
+  ConnectionEvent,
+  ConnectionInfo,
+  DataPlaneObserver,
+  ExchangeRecord,
+} from '../dataplane/types.js';
+
+/** `off`, `stdout`, or a file path (appended to). */
+export type AccessLogTarget = string;
+
+/** pino.destination() returns a SonicBoom; only what we use of it. */
+type Destination = DestinationStream & {
+  end(): void;
+  once(event: 'close', listener: () => void): unknown;
+  on(event: 'error', listener: (err: Error) => void): unknown;
+};
+
+export interface AccessLogLine {
+  time: string;
+  gateway: string;
+  listener?: string;
+  route?: string;
+  rule?: number;
+  backend?: string;
+  method: string;
+  authority: string;
+  path: string;
+  protocol: string;
+  status: number;
+  bytesIn: number;
+  bytesOut: number;
+  durationMs: number;
+  upstreamMs?: number;
+  upstreamAddress?: string;
+  requestId: string;
+  error?: string;
+  rejection?: string;
+}
+
+export class AccessLog implements DataPlaneObserver {
+  private readonly logger: PinoLogger;
+
+  private constructor(
+    private readonly destination: Destination,
+    onError: (err: Error) => void,
+  ) {
+    destination.on('error', onError);
+    // Every access line is an info line: the level slot carries the component instead.
+    this.logger = pino(
+      { base: undefined, timestamp: false, formatters: { level: () => ({ component: 'access' }) } },
+      destination,
+    );
+  }
+
+  /**
+   * An access log writing to stdout or appending to a file; undefined for `off`. A file that
+   * cannot be opened throws here, at startup, rather than failing later.
+   */
+  static open(target: AccessLogTarget, onError: (err: Error) => void): AccessLog | undefined {
+    if (target === 'off') return undefined;
+    const fd = target === 'stdout' ? 1 : openSync(target, 'a');
+    return new AccessLog(pino.destination({ dest: fd, sync: false }) as Destination, onError);
+  }
+
+  onExchange(record: ExchangeRecord): void {
+    this.logger.info(accessLogLine(record));
+  }
+
+  onConnection(_event: ConnectionEvent, _connection: ConnectionInfo): void {}
+
+  /** Flushes buffered lines; the log takes no more lines afterwards. */
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.destination.once('close', resolve);
+      this.destination.end();
+    });
+  }
+}
+
+export function accessLogLine(r: ExchangeRecord): AccessLogLine {
+  const line: AccessLogLine = {
+    time: new Date(r.startTime).toISOString(),
+    gateway: r.gateway,
+    method: r.method,
+    authority: r.authority,
+    path: r.path,
+    protocol: r.protocol,
+    status: r.status,
+    bytesIn: r.bytesIn,
+    bytesOut: r.bytesOut,
+    durationMs: round(r.durationMs),
+    requestId: r.requestId,
+  };
+  if (r.listener !== '') line.listener = r.listener;
+  if (r.route !== '') {
+    line.route = r.route;
+    line.rule = r.rule;
+  }
+  if (r.backend !== '') line.backend = r.backend;
+  if (r.upstreamMs >= 0) line.upstreamMs = round(r.upstreamMs);
+  if (r.upstreamAddress !== '') line.upstreamAddress = r.upstreamAddress;
+  if (r.errorKind !== '') line.error = r.errorKind;
+  if (r.rejection !== '') line.rejection = r.rejection;
+  return line;
+}
+
+/** Microsecond precision is plenty for a log line. */
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
