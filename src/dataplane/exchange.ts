@@ -17,6 +17,7 @@ type Tracked = (ClientResponse | Duplex) & { [EXCHANGE]?: Exchange };
 
 export class Exchange implements ExchangeRecord {
   startTime = Date.now();
+  gateway: string;
   listener = '';
   route = '';
   rule = -1;
@@ -34,21 +35,37 @@ export class Exchange implements ExchangeRecord {
   requestId: string;
   errorKind: ExchangeErrorKind | '' = '';
   rejection: Rejection | '' = '';
+  // Private fields stay out of the record as observers see it (spread, JSON).
   /** performance.now() when the request was received. */
-  readonly startedAt = performance.now();
+  readonly #startedAt = performance.now();
+  /** A WebSocket upgrade: the status is set by the upgrade code, bytes are the socket's. */
+  readonly #upgrade: boolean;
+  readonly #owner: ExchangeSet;
 
-  constructor(
-    public gateway: string,
-    req: ClientRequest,
-    /** True for a WebSocket upgrade: the status is set by the upgrade code, bytes are the socket's. */
-    readonly upgrade: boolean,
-    readonly owner: ExchangeSet,
-  ) {
+  constructor(gateway: string, req: ClientRequest, upgrade: boolean, owner: ExchangeSet) {
+    this.gateway = gateway;
     this.method = req.method ?? 'GET';
     this.authority = authorityOf(req.headers) ?? '';
     this.path = req.url ?? '/';
     this.protocol = protocolOf(req.httpVersion);
     this.requestId = requestIdFor(req.headers['x-request-id']);
+    this.#upgrade = upgrade;
+    this.#owner = owner;
+  }
+
+  /** Completes the record from its response (or tunnel socket), which just closed. */
+  complete(target: Tracked): void {
+    this.durationMs = performance.now() - this.#startedAt;
+    if (this.#upgrade) {
+      const socket = target as Duplex & { bytesRead?: number; bytesWritten?: number };
+      this.bytesIn = socket.bytesRead ?? 0;
+      this.bytesOut = socket.bytesWritten ?? 0;
+    } else {
+      const res = target as ClientResponse;
+      this.status = res.headersSent ? res.statusCode : 0;
+      if (this.method === 'HEAD') this.bytesOut = 0;
+    }
+    this.#owner.completed(this, target);
   }
 }
 
@@ -91,18 +108,8 @@ export class ExchangeSet {
     }
   }
 
-  complete(exchange: Exchange, target: Tracked): void {
+  completed(exchange: Exchange, target: Tracked): void {
     this.open.delete(target);
-    exchange.durationMs = performance.now() - exchange.startedAt;
-    if (exchange.upgrade) {
-      const socket = target as Duplex & { bytesRead?: number; bytesWritten?: number };
-      exchange.bytesIn = socket.bytesRead ?? 0;
-      exchange.bytesOut = socket.bytesWritten ?? 0;
-    } else {
-      const res = target as ClientResponse;
-      exchange.status = res.headersSent ? res.statusCode : 0;
-      if (exchange.method === 'HEAD') exchange.bytesOut = 0;
-    }
     this.observer?.onExchange(exchange);
     if (this.closing) this.onAnsweredWhileClosing();
   }
@@ -119,5 +126,5 @@ function onTargetClose(this: Tracked): void {
   const exchange = this[EXCHANGE];
   if (exchange === undefined) return;
   this[EXCHANGE] = undefined;
-  exchange.owner.complete(exchange, this);
+  exchange.complete(this);
 }

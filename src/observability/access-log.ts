@@ -1,7 +1,8 @@
 // Access logs: one JSON line per completed request, an observer of the data plane. Lines are
-// serialized by pino and written through an asynchronous SonicBoom destination (buffered, no
-// write(2) on the request path); `close()` flushes what is buffered before the process exits.
-// Fields that do not apply to a request (no route matched, nothing sent upstream) are left out.
+// serialized by pino and written through an asynchronous SonicBoom destination (no write(2) on
+// the request path): for stdout the one the process logger uses (see logger.ts), else a file
+// opened for appending, which `close()` flushes and closes. Fields that do not apply to a
+// request (no route matched, nothing sent upstream) are left out.
 
 import { openSync } from 'node:fs';
 import { type DestinationStream, type Logger as PinoLogger, pino } from 'pino';
@@ -11,6 +12,7 @@ import type {
   DataPlaneObserver,
   ExchangeRecord,
 } from '../dataplane/types.js';
+import { stdoutDestination } from './logger.js';
 
 /** `off`, `stdout`, or a file path (appended to). */
 export type AccessLogTarget = string;
@@ -49,9 +51,11 @@ export class AccessLog implements DataPlaneObserver {
 
   private constructor(
     private readonly destination: Destination,
+    /** The shared stdout writer is flushed by pino at exit, never closed here. */
+    private readonly shared: boolean,
     onError: (err: Error) => void,
   ) {
-    destination.on('error', onError);
+    if (!shared) destination.on('error', onError);
     // Every access line is an info line: the level slot carries the component instead.
     this.logger = pino(
       { base: undefined, timestamp: false, formatters: { level: () => ({ component: 'access' }) } },
@@ -65,8 +69,10 @@ export class AccessLog implements DataPlaneObserver {
    */
   static open(target: AccessLogTarget, onError: (err: Error) => void): AccessLog | undefined {
     if (target === 'off') return undefined;
-    const fd = target === 'stdout' ? 1 : openSync(target, 'a');
-    return new AccessLog(pino.destination({ dest: fd, sync: false }) as Destination, onError);
+    if (target === 'stdout')
+      return new AccessLog(stdoutDestination() as unknown as Destination, true, onError);
+    const fd = openSync(target, 'a');
+    return new AccessLog(pino.destination({ dest: fd, sync: false }) as Destination, false, onError);
   }
 
   onExchange(record: ExchangeRecord): void {
@@ -75,8 +81,9 @@ export class AccessLog implements DataPlaneObserver {
 
   onConnection(_event: ConnectionEvent, _connection: ConnectionInfo): void {}
 
-  /** Flushes buffered lines; the log takes no more lines afterwards. */
+  /** Flushes and closes a file; the log takes no more lines afterwards. */
   close(): Promise<void> {
+    if (this.shared) return Promise.resolve();
     return new Promise((resolve) => {
       this.destination.once('close', resolve);
       this.destination.end();

@@ -2,6 +2,8 @@
 // Every line carries a `component`; resource-scoped lines add `resource` (`namespace/name`) and `kind`.
 // `componentLogger` replaces the component rather than adding a second one: pino writes every
 // binding of a chain, so a child of a child would otherwise print `component` twice.
+// Lines go to stdout through one asynchronous SonicBoom shared with the access log: one writer,
+// so lines never interleave mid-line, and pino flushes it synchronously when the process exits.
 
 import { type Logger, pino } from 'pino';
 
@@ -10,8 +12,16 @@ export type LogFormat = 'json' | 'text';
 export interface LoggerOptions {
   level?: string;
   format?: LogFormat;
-  /** Where lines go; defaults to stdout. Tests pass a stream to capture them. */
+  /** Where lines go; defaults to stdoutDestination(). Tests pass a stream to capture them. */
   destination?: NodeJS.WritableStream;
+}
+
+let stdout: NodeJS.WritableStream | undefined;
+
+/** The process's one stdout writer for log lines (asynchronous, flushed on exit). */
+export function stdoutDestination(): NodeJS.WritableStream {
+  stdout ??= pino.destination({ dest: 1, sync: false }) as unknown as NodeJS.WritableStream;
+  return stdout;
 }
 
 export type { Logger };
@@ -22,7 +32,7 @@ type Rooted = Logger & { [ROOT]?: Logger };
 
 export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.level ?? 'info';
-  const dest = options.destination ?? process.stdout;
+  const dest = options.destination ?? stdoutDestination();
   const stream = options.format === 'text' ? textStream(dest) : dest;
   return rooted(pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, stream));
 }
