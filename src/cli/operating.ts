@@ -72,7 +72,7 @@ export class Operations {
     registerDataPlaneStats(this.metrics, () => dataPlane.stats());
     const drain = new Drain({
       dataPlane,
-      logger: componentLogger(this.#root, 'drain'),
+      logger: this.#root,
       delayMs: this.#flags.drainDelay,
       ...(this.#flags.drainTimeout === undefined ? {} : { timeoutMs: this.#flags.drainTimeout }),
       progressIntervalMs: this.#flags.drainProgressInterval,

@@ -9,7 +9,7 @@
 
 import { setTimeout as delay } from 'node:timers/promises';
 import type { DataPlane } from '../dataplane/types.js';
-import type { Logger } from '../observability/logger.js';
+import { componentLogger, type Logger } from '../observability/logger.js';
 
 export const DEFAULT_DRAIN_DELAY_MS = 5_000;
 export const DEFAULT_DRAIN_PROGRESS_MS = 10_000;
@@ -38,7 +38,7 @@ export class Drain {
   readonly #options: DrainOptions;
 
   constructor(options: DrainOptions) {
-    this.#options = options;
+    this.#options = { ...options, logger: componentLogger(options.logger, 'drain') };
   }
 
   /** True from the first signal on: /readyz answers 503. */
@@ -92,19 +92,21 @@ export class Drain {
     this.logProgress('listeners closed; waiting for connections to finish');
     await drained;
     if (this.#finished) return;
+    this.#finished = true;
     logger.info('drained: no connection left');
-    await this.finish(0);
+    await this.shutDownAndExit(0);
   }
 
   private async onTimeout(timeoutMs: number): Promise<void> {
     if (this.#finished) return;
+    this.#finished = true;
     const { connections, inFlight } = this.#options.dataPlane.stats();
     this.#options.logger.warn(
       { drainTimeoutMs: timeoutMs, connections, inFlight },
       'drain timeout: closing what is left',
     );
     await this.#options.dataPlane.close();
-    await this.finish(1);
+    await this.shutDownAndExit(1);
   }
 
   private logProgress(message: string): void {
@@ -112,8 +114,7 @@ export class Drain {
     this.#options.logger.info({ connections, inFlight }, message);
   }
 
-  private async finish(code: number): Promise<void> {
-    this.#finished = true;
+  private async shutDownAndExit(code: number): Promise<void> {
     clearInterval(this.#progress);
     clearTimeout(this.#deadline);
     try {
