@@ -184,7 +184,10 @@ class DataPlaneRuntime implements DataPlane {
 
   private retire(server: BoundServer): void {
     const { address, port, protocol } = server;
-    this.logger.info({ address, port, protocol }, 'stopped listening');
+    this.logger.info(
+      { kind: 'Gateway', resource: server.gateway, address, port, protocol },
+      'stopped listening',
+    );
     server.retire();
     this.draining.add(server);
     setTimeout(() => {
@@ -208,7 +211,14 @@ class DataPlaneRuntime implements DataPlane {
           () => {
             this.servers.set(binding.key, server);
             this.logger.info(
-              { gateway: binding.gateway, address, port, protocol: config.protocol },
+              {
+                kind: 'Gateway',
+                resource: binding.gateway,
+                gateway: binding.gateway,
+                address,
+                port,
+                protocol: config.protocol,
+              },
               'listening',
             );
           },
@@ -216,7 +226,17 @@ class DataPlaneRuntime implements DataPlane {
             server.destroy();
             const message = err.code ? `${err.code}: cannot bind ${address}:${port}` : err.message;
             reports[binding.gateway]?.portErrors.push({ port, message });
-            this.logger.warn({ gateway: binding.gateway, address, port, code: err.code }, 'cannot bind port');
+            this.logger.warn(
+              {
+                kind: 'Gateway',
+                resource: binding.gateway,
+                gateway: binding.gateway,
+                address,
+                port,
+                code: err.code,
+              },
+              'cannot bind port',
+            );
           },
         ),
       );

@@ -35,6 +35,8 @@ export class Drain {
   #finished = false;
   #progress: NodeJS.Timeout | undefined;
   #deadline: NodeJS.Timeout | undefined;
+  /** Cancels the drain delay when the process exits before it ends. */
+  readonly #stopDelay = new AbortController();
   readonly #options: DrainOptions;
 
   constructor(options: DrainOptions) {
@@ -86,8 +88,10 @@ export class Drain {
     } catch (err) {
       logger.error({ err }, 'drain start hook failed; draining anyway');
     }
-    await delay(this.#options.delayMs);
-    if (this.#finished) return;
+    const waited = await delay(this.#options.delayMs, true, { signal: this.#stopDelay.signal }).catch(
+      () => false,
+    );
+    if (!waited || this.#finished) return;
     const drained = dataPlane.drain();
     this.logProgress('listeners closed; waiting for connections to finish');
     await drained;
@@ -116,7 +120,6 @@ export class Drain {
 
   private async shutDownAndExit(code: number): Promise<void> {
     clearInterval(this.#progress);
-    clearTimeout(this.#deadline);
     try {
       await this.#options.onDrained();
     } catch (err) {
@@ -126,6 +129,9 @@ export class Drain {
   }
 
   #exit(code: number): void {
+    clearInterval(this.#progress);
+    clearTimeout(this.#deadline);
+    this.#stopDelay.abort();
     (this.#options.exit ?? process.exit)(code);
   }
 }

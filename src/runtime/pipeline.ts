@@ -5,7 +5,7 @@
 
 import type { ApplyReport, DataPlane } from '../dataplane/types.js';
 import type { IR } from '../ir/types.js';
-import type { Logger } from '../observability/logger.js';
+import { componentLogger, type Logger } from '../observability/logger.js';
 import type { ResourceSnapshot } from '../resources/kinds.js';
 import { composeStatuses, statusKey } from '../status/compose.js';
 import { translate } from '../translator/translate.js';
@@ -55,7 +55,7 @@ export class Pipeline {
   #previous = new Map<string, StatusUpdate>();
 
   constructor(options: PipelineOptions) {
-    this.#options = options;
+    this.#options = { ...options, logger: componentLogger(options.logger, 'pipeline') };
   }
 
   get state(): PublishedState | null {

@@ -59,6 +59,18 @@ describe('gatehouse serve: admin API', () => {
     );
   });
 
+  it('logs JSON lines that all name their component, and their resource where one applies', () => {
+    assert.ok(gatehouse.lines.length > 0);
+    for (const line of gatehouse.lines) assert.equal(typeof line.component, 'string', JSON.stringify(line));
+    const listening = gatehouse.lines.find((l) => l.msg === 'listening');
+    assert.deepEqual(
+      [listening?.component, listening?.kind, listening?.resource],
+      ['dataplane', 'Gateway', 'default/edge'],
+    );
+    const demo = gatehouse.lines.find((l) => l.component === 'provider.file' && l.msg !== undefined);
+    assert.ok(demo !== undefined);
+  });
+
   it('answers 404 for unknown paths and 405 for known paths with another method', async () => {
     for (const path of ['/', '/nope', '/metrics/extra', '/healthz/', '/READYZ', '/config.json']) {
       assert.deepEqual(await admin(adminPort, path), { status: 404, body: 'not found\n' }, path);

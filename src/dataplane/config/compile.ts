@@ -61,7 +61,7 @@ function compilePort(
     if (listeners.add(listenerIr.hostname, listener)) compiled.push(listener);
     else
       ctx.logger.warn(
-        { gateway, listener: listenerIr.name },
+        { kind: 'Gateway', resource: gateway, listener: listenerIr.name },
         'listener hostname repeated on its port; ignored',
       );
   }
@@ -91,7 +91,13 @@ function compileListener(
       routes.add(route.hostnames, match, behavior);
     } catch (err) {
       ctx.logger.error(
-        { gateway, route: route.id, err: (err as Error).message },
+        {
+          kind: 'HTTPRoute',
+          resource: `${route.route.namespace}/${route.route.name}`,
+          rule: route.rule,
+          gateway,
+          err: (err as Error).message,
+        },
         'skipping a route that does not compile',
       );
     }
@@ -101,7 +107,10 @@ function compileListener(
       ? ctx.certificates.identity(`${gateway}/${listener.name}`, listener.certificates)
       : undefined;
   if (port.protocol === 'HTTPS' && identity === undefined) {
-    ctx.logger.warn({ gateway, listener: listener.name }, 'HTTPS listener has no usable certificate');
+    ctx.logger.warn(
+      { kind: 'Gateway', resource: gateway, listener: listener.name },
+      'HTTPS listener has no usable certificate',
+    );
   }
   return { name: listener.name, routes, identity };
 }

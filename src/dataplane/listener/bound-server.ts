@@ -11,6 +11,8 @@ export interface BoundServer {
   readonly address: string;
   readonly port: number;
   readonly protocol: 'HTTP' | 'HTTPS';
+  /** The `namespace/name` of the Gateway the configuration in force belongs to. */
+  readonly gateway: string;
   /** Open downstream connections. */
   readonly connections: number;
   /** Requests (and WebSocket tunnels) in flight. */

@@ -67,6 +67,10 @@ export class PlainServer implements BoundServer {
     this.tcp = createNetServer({ noDelay: true }, (socket) => this.accept(socket));
   }
 
+  get gateway(): string {
+    return this.config.gateway;
+  }
+
   get connections(): number {
     return this.sockets.size;
   }

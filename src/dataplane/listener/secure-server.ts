@@ -71,6 +71,10 @@ export class SecureServer implements BoundServer {
     this.update(config);
   }
 
+  get gateway(): string {
+    return this.config.gateway;
+  }
+
   get connections(): number {
     return this.sockets.size;
   }
