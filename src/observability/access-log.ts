@@ -91,9 +91,22 @@ export class AccessLog implements DataPlaneObserver {
   }
 }
 
+/** The last formatted time: requests arriving in the same millisecond share it. */
+let lastTime = -1;
+let lastTimeText = '';
+
+/** ISO 8601 time; Date#toISOString costs about ten times a cache hit. */
+function isoTime(epochMs: number): string {
+  if (epochMs !== lastTime) {
+    lastTime = epochMs;
+    lastTimeText = new Date(epochMs).toISOString();
+  }
+  return lastTimeText;
+}
+
 export function accessLogLine(r: ExchangeRecord): AccessLogLine {
   const line: AccessLogLine = {
-    time: new Date(r.startTime).toISOString(),
+    time: isoTime(r.startTime),
     gateway: r.gateway,
     method: r.method,
     authority: r.authority,
