@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { componentLogger, type Logger } from '../../observability/logger.js';
 import type { ResourceSnapshot } from '../../resources/kinds.js';
 import type { KubeObject } from '../../resources/types.js';
-import type { ValidatorOptions } from '../../resources/validate.js';
+import { precompileValidation, type ValidatorOptions } from '../../resources/validate.js';
 import { listManifestFiles } from './files.js';
 import { type FileProblem, type LoadedObject, loadManifest } from './load.js';
 import { MetadataTracker } from './object-metadata.js';
@@ -66,6 +66,8 @@ export class FileProvider {
 
   /** Loads every file, hands on the first snapshot, then keeps watching. */
   async start(): Promise<void> {
+    // Before the first load, so the first edit of a kind the files lacked is not the slow one.
+    precompileValidation();
     this.watcher = new ChangeWatcher(
       this.options.paths,
       () => this.requestReload(),
