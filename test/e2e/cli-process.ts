@@ -38,14 +38,20 @@ export interface GatehouseProcess {
   readonly logs: LogLine[];
   /** Non-JSON output (stderr and anything unparsable on stdout). */
   readonly rawOutput: string[];
-  /** The first log line (past or future) that matches. */
-  waitForLog(match: (line: LogLine) => boolean, what: string, timeoutMs?: number): Promise<LogLine>;
+  /** The first log line (from index `since`, default 0, or future) that matches. */
+  waitForLog(match: (line: LogLine) => boolean, what: string, options?: WaitOptions): Promise<LogLine>;
   admin(path: string): Promise<AdminReply>;
   statuses(): Promise<StatusUpdate[]>;
   /** SIGTERM, and SIGKILL if it has not exited within 5 s. */
   stop(): Promise<void>;
   /** Resolves with the exit code (null when killed by a signal). */
   readonly exited: Promise<number | null>;
+}
+
+export interface WaitOptions {
+  timeoutMs?: number;
+  /** Only lines at this index of `logs` or later (take `logs.length` before acting). */
+  since?: number;
 }
 
 export interface StartOptions {
@@ -100,8 +106,12 @@ export async function startGatehouse(args: string[], options: StartOptions = {})
   });
   createInterface({ input: child.stderr! }).on('line', (text) => rawOutput.push(text));
 
-  const waitForLog = (match: (l: LogLine) => boolean, what: string, timeoutMs = 5000): Promise<LogLine> => {
-    const past = logs.find(match);
+  const waitForLog = (
+    match: (l: LogLine) => boolean,
+    what: string,
+    { timeoutMs = 5000, since = 0 }: WaitOptions = {},
+  ): Promise<LogLine> => {
+    const past = logs.slice(since).find(match);
     if (past) return Promise.resolve(past);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -132,13 +142,11 @@ export async function startGatehouse(args: string[], options: StartOptions = {})
 
   let adminPort: number;
   try {
-    const listening = await waitForLog(
-      (l) => l.msg === 'admin endpoint listening',
-      'admin endpoint',
-      options.timeoutMs ?? 10_000,
-    );
+    const listening = await waitForLog((l) => l.msg === 'admin endpoint listening', 'admin endpoint', {
+      timeoutMs: options.timeoutMs ?? 10_000,
+    });
     adminPort = Number(String(listening.address).split(':').pop());
-    if (options.ready) await waitForLog(options.ready, 'ready', options.timeoutMs ?? 10_000);
+    if (options.ready) await waitForLog(options.ready, 'ready', { timeoutMs: options.timeoutMs ?? 10_000 });
   } catch (err) {
     await stop();
     throw err;

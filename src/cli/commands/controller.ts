@@ -134,6 +134,7 @@ async function runController(flags: ControllerFlags): Promise<void> {
     log.info({ signal }, 'shutting down');
     await elector?.stop();
     await synced.stop();
+    pipeline.close();
     await writer.idle();
     await dataPlane.close();
     await adminServer.close();
