@@ -184,7 +184,7 @@ export const applied = (line: LogLine): boolean => line.msg === 'configuration a
 
 export interface TempDir {
   path: string;
-  file(name: string): string;
+  file(...names: string[]): string;
   dispose(): Promise<void>;
 }
 
@@ -192,7 +192,7 @@ export async function tempDir(prefix = 'gatehouse-e2e-'): Promise<TempDir> {
   const path = await mkdtemp(join(tmpdir(), prefix));
   return {
     path,
-    file: (name) => join(path, name),
+    file: (...names) => join(path, ...names),
     dispose: () => rm(path, { recursive: true, force: true }),
   };
 }
