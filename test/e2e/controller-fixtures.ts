@@ -18,7 +18,14 @@ import {
   startApiServer,
   type ValidateHook,
 } from '../apiserver/index.js';
-import { type GatehouseProcess, REPO_ROOT, type StartOptions, startGatehouse, type TempDir, tempDir } from './cli-process.js';
+import {
+  type GatehouseProcess,
+  REPO_ROOT,
+  type StartOptions,
+  startGatehouse,
+  type TempDir,
+  tempDir,
+} from './cli-process.js';
 import { Writer, waitFor } from './kube-fixtures.js';
 
 const CRD_DIR = join(REPO_ROOT, 'crds', 'standard');
@@ -104,14 +111,22 @@ const PLURAL_KEYS: Record<string, string> = {
 
 /** The stored object (with its status) as the API server has it now. */
 export function stored<T extends KubeObject>(api: ApiServer, kind: string, name: string): T | undefined {
-  return api.objects().get(PLURAL_KEYS[kind] ?? kind)?.find((o) => o.metadata.name === name) as T | undefined;
+  return api
+    .objects()
+    .get(PLURAL_KEYS[kind] ?? kind)
+    ?.find((o) => o.metadata.name === name) as T | undefined;
 }
 
 /** Status writes (PATCH or PUT of a /status subresource) in the request log. */
-export function statusWrites(api: ApiServer, filter: (r: RequestRecord) => boolean = () => true): RequestRecord[] {
+export function statusWrites(
+  api: ApiServer,
+  filter: (r: RequestRecord) => boolean = () => true,
+): RequestRecord[] {
   return api
     .requests()
-    .filter((r) => (r.method === 'PATCH' || r.method === 'PUT') && r.resource?.endsWith('/status') && filter(r));
+    .filter(
+      (r) => (r.method === 'PATCH' || r.method === 'PUT') && r.resource?.endsWith('/status') && filter(r),
+    );
 }
 
 /** Polls the stored object until `check` returns a value. */

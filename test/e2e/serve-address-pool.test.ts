@@ -7,7 +7,14 @@ import { after, before, describe, it } from 'node:test';
 import { type EchoBackend, startEchoBackend } from '../fixtures/backend.js';
 import { freePort, send } from '../fixtures/net.js';
 import { applied, type GatehouseProcess, startGatehouse, type TempDir, tempDir } from './cli-process.js';
-import { backendService, gateway, gatewayClass, gatewayStatus, httpRoute, writeManifests } from './manifests.js';
+import {
+  backendService,
+  gateway,
+  gatewayClass,
+  gatewayStatus,
+  httpRoute,
+  writeManifests,
+} from './manifests.js';
 
 describe('serve --address-pool: one address per Gateway', () => {
   let dir: TempDir;

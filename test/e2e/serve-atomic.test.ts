@@ -21,7 +21,13 @@ describe('serve: atomic swaps under load', () => {
   let port: number;
 
   const routeTo = (backend: string) =>
-    toYaml([httpRoute('swap', { parents: ['gw'], hostnames: ['swap.example.com'], rules: [{ prefix: '/', backend }] })]);
+    toYaml([
+      httpRoute('swap', {
+        parents: ['gw'],
+        hostnames: ['swap.example.com'],
+        rules: [{ prefix: '/', backend }],
+      }),
+    ]);
 
   before(async () => {
     dir = await tempDir();
@@ -44,7 +50,11 @@ describe('serve: atomic swaps under load', () => {
   });
 
   it(`${CLIENTS} clients, ${REWRITES} rewrites alternating two backends: zero failures`, async (t) => {
-    const traffic = startTraffic(port, { clients: CLIENTS, host: 'swap.example.com', check: fromBackend('blue', 'green') });
+    const traffic = startTraffic(port, {
+      clients: CLIENTS,
+      host: 'swap.example.com',
+      check: fromBackend('blue', 'green'),
+    });
     try {
       await moreRequests(traffic, 50);
       for (let i = 1; i <= REWRITES; i++) {

@@ -16,7 +16,14 @@ import type { IR } from '../../src/ir/types.js';
 import { type EchoBackend, startEchoBackend } from '../fixtures/backend.js';
 import { createTestPki, type TestPki } from '../fixtures/certs.js';
 import { freePort } from '../fixtures/net.js';
-import { applied, eventually, type GatehouseProcess, startGatehouse, type TempDir, tempDir } from './cli-process.js';
+import {
+  applied,
+  eventually,
+  type GatehouseProcess,
+  startGatehouse,
+  type TempDir,
+  tempDir,
+} from './cli-process.js';
 import {
   backendService,
   gateway,

@@ -56,7 +56,13 @@ describe('translate: statuses and IR from files, no side effects', () => {
       gatewayClass(),
       gateway('gw', [
         { name: 'http', port: 18080 },
-        { name: 'https', port: 18443, protocol: 'HTTPS', hostname: 'secure.example.com', certificates: ['tls'] },
+        {
+          name: 'https',
+          port: 18443,
+          protocol: 'HTTPS',
+          hostname: 'secure.example.com',
+          certificates: ['tls'],
+        },
       ]),
       tlsSecret('tls', leaf.certPem, leaf.keyPem),
       ...backendService('web', 9999),
@@ -69,7 +75,10 @@ describe('translate: statuses and IR from files, no side effects', () => {
     await writeManifests(dir.file('config', 'demo.yaml'), [service!, slice!]);
     await writeFile(
       dir.file('bad', 'bad.yaml'),
-      toYaml([gatewayClass(), httpRoute('bad', { parents: ['gw'], rules: [{ prefix: 'relative', backend: 'web' }] })]),
+      toYaml([
+        gatewayClass(),
+        httpRoute('bad', { parents: ['gw'], rules: [{ prefix: 'relative', backend: 'web' }] }),
+      ]),
     );
     // Each run pays the CLI's start-up; they are independent, so they run side by side.
     runs = {
