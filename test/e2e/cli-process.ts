@@ -85,8 +85,12 @@ export async function startGatehouse(args: string[], options: StartOptions = {})
   let waiters: { match: (l: LogLine) => boolean; resolve: (l: LogLine) => void }[] = [];
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let hasExited = false;
+  // If the test process ends without stopping it (a crash, a failed hook), take the child along.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
   void exited.then(() => {
     hasExited = true;
+    process.off('exit', killOnExit);
   });
 
   createInterface({ input: child.stdout! }).on('line', (text) => {

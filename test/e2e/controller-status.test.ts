@@ -213,6 +213,15 @@ describe('controller: statuses through the API server', () => {
     assert.ok(patches.slice(1).includes(200), `status writes: ${patches.join(', ')}`);
   });
 
+  it('the API server refuses an HTTPRoute its CRD rules refuse (the double validates like one)', async () => {
+    const bad = httpRoute('bad', { parents: ['gw'], rules: [{ prefix: 'relative', backend: 'web' }] });
+    await assert.rejects(cluster.writer.create(asKube(bad)), (err: { code?: number; body?: unknown }) => {
+      assert.equal(err.code, 422);
+      assert.match(JSON.stringify(err.body), /must be an absolute path/);
+      return true;
+    });
+  });
+
   it("writes nothing for another controller's GatewayClass, Gateways and routes", async () => {
     const { api } = cluster;
     const foreign = statusWrites(api, (r) =>
