@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { rename, truncate, unlink, writeFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import { EMPTIED_FILE_GRACE_MS } from './provider.js';
@@ -136,6 +137,26 @@ describe('FileProvider: watching', () => {
       const gone = await h.snapshots.next();
       assert.equal(gone.snapshot.gateways.length, 0);
       assert.ok(gone.at - emptied >= EMPTIED_FILE_GRACE_MS, `dropped after ${gone.at - emptied} ms`);
+    }));
+
+  it('still hears a file (also in a subdirectory) after a rename-save it noticed late', () =>
+    withHarness(async (h) => {
+      await h.write('top/gw.yaml', gatewayYaml('gw', 8080));
+      await h.start();
+      await h.snapshots.next();
+      const file = h.path('top/gw.yaml');
+      // The whole save happens before the watcher's callbacks run (as under load).
+      renameSync(file, `${file}~`);
+      writeFileSync(file, gatewayYaml('gw', 8181));
+      unlinkSync(`${file}~`);
+      assert.equal((await h.snapshots.next()).snapshot.gateways[0]?.spec.listeners[0]?.port, 8181);
+      // Node's recursive fs.watch on Linux went deaf to this file from here on.
+      await writeFile(file, gatewayYaml('gw', 8282));
+      assert.equal((await h.snapshots.next()).snapshot.gateways[0]?.spec.listeners[0]?.port, 8282);
+      await h.write('top/new/deeper/svc.yaml', serviceYaml('svc', 80));
+      assert.equal((await h.snapshots.next()).snapshot.services.length, 1);
+      await writeFile(h.path('top/new/deeper/svc.yaml'), serviceYaml('svc', 81));
+      assert.equal((await h.snapshots.next()).snapshot.services[0]?.spec.ports?.[0]?.port, 81);
     }));
 
   it('deleting a file removes its objects; files in new subdirectories are picked up', () =>
