@@ -1,6 +1,8 @@
 // The pipeline runner: snapshot in → translate → apply to the data plane → compose statuses →
 // publish. Snapshots are coalesced (latest wins) so a burst of changes costs one translation
-// per apply, and applies never overlap.
+// per apply, and applies never overlap. While some port could not be bound (another process
+// holds it), the latest snapshot is applied again after a growing delay, so the listener comes
+// up once the port frees, without waiting for an unrelated change.
 
 import type { ApplyReport, DataPlane } from '../dataplane/types.js';
 import type { IR } from '../ir/types.js';
@@ -26,7 +28,11 @@ export interface PipelineOptions {
   /** Called after each generation is applied and its statuses composed. */
   onPublished?: (state: PublishedState) => void | Promise<void>;
   clock?: () => Date;
+  /** Delays between re-applies while ports are unbound (default 1 s doubling up to 30 s). */
+  bindRetry?: { initialMs: number; maxMs: number };
 }
+
+const DEFAULT_BIND_RETRY = { initialMs: 1000, maxMs: 30_000 };
 
 export class Pipeline {
   #options: PipelineOptions;
@@ -35,9 +41,13 @@ export class Pipeline {
   #generation = 0;
   #state: PublishedState | null = null;
   #previous = new Map<string, StatusUpdate>();
+  #latest: ResourceSnapshot | null = null;
+  #retryTimer: NodeJS.Timeout | undefined;
+  #retryDelayMs: number;
 
   constructor(options: PipelineOptions) {
     this.#options = options;
+    this.#retryDelayMs = (options.bindRetry ?? DEFAULT_BIND_RETRY).initialMs;
   }
 
   get state(): PublishedState | null {
@@ -47,12 +57,20 @@ export class Pipeline {
   /** Queues a snapshot; returns when it (or a newer one) has been applied. */
   submit(snapshot: ResourceSnapshot): Promise<void> {
     this.#pending = snapshot;
+    this.#latest = snapshot;
+    clearTimeout(this.#retryTimer);
     if (!this.#running) {
       this.#running = this.#drain().finally(() => {
         this.#running = null;
       });
     }
     return this.#running;
+  }
+
+  /** Stops retrying unbound ports (call on shutdown). */
+  close(): void {
+    clearTimeout(this.#retryTimer);
+    this.#latest = null;
   }
 
   async #drain(): Promise<void> {
@@ -90,7 +108,27 @@ export class Pipeline {
       { generation, translateMs: round(translatedMs), totalMs: round(performance.now() - started) },
       'configuration applied',
     );
+    this.#scheduleBindRetry(report);
     await this.#options.onPublished?.(this.#state);
+  }
+
+  #scheduleBindRetry(report: ApplyReport | undefined): void {
+    const retry = this.#options.bindRetry ?? DEFAULT_BIND_RETRY;
+    const unbound = Object.values(report?.gateways ?? {}).some((g) => g.portErrors.length > 0);
+    if (!unbound) {
+      this.#retryDelayMs = retry.initialMs;
+      return;
+    }
+    const delay = this.#retryDelayMs;
+    this.#retryDelayMs = Math.min(delay * 2, retry.maxMs);
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = setTimeout(() => {
+      if (this.#latest && !this.#pending) {
+        this.#options.logger.debug({ delayMs: delay }, 'applying again to bind the ports that failed');
+        void this.submit(this.#latest);
+      }
+    }, delay);
+    this.#retryTimer.unref();
   }
 }
 

@@ -91,6 +91,7 @@ async function serve(flags: ServeFlags): Promise<void> {
   const shutdown = async (signal: string) => {
     log.info({ signal }, 'shutting down');
     await provider.close();
+    pipeline.close();
     await dataPlane.close();
     await demo.close();
     await adminServer.close();
