@@ -12,7 +12,7 @@ import { componentLogger, type Logger } from '../observability/logger.js';
 import { createMetricsRegistry } from '../observability/metrics.js';
 import { combineObservers } from '../observability/observers.js';
 import { DEFAULT_DRAIN_DELAY_MS, DEFAULT_DRAIN_PROGRESS_MS, Drain } from '../runtime/drain.js';
-import { parseDuration } from './options.js';
+import { parseDelayFlag, parseDurationFlag } from './options.js';
 
 export interface OperatingFlags {
   /** Milliseconds. */
@@ -29,18 +29,18 @@ export function addOperatingOptions(command: Command): Command {
         '--drain-delay <duration>',
         'after SIGTERM, keep accepting this long while load balancers stop sending traffic',
       )
-        .argParser(parseDuration)
+        .argParser(parseDelayFlag)
         .default(DEFAULT_DRAIN_DELAY_MS, '5s'),
     )
     .addOption(
       new Option(
         '--drain-timeout <duration>',
         "give up draining after this long and exit 1 (default: none; the platform's SIGKILL ends it)",
-      ).argParser(parseDuration),
+      ).argParser(parseDurationFlag),
     )
     .addOption(
       new Option('--drain-progress-interval <duration>', 'how often a drain logs its progress')
-        .argParser(parseDuration)
+        .argParser(parseDurationFlag)
         .default(DEFAULT_DRAIN_PROGRESS_MS, '10s')
         .hideHelp(),
     )

@@ -1,8 +1,9 @@
 // Option parsers and defaults shared by the commands.
 
 import { isIP } from 'node:net';
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { createLogger, type LogFormat, type Logger } from '../observability/logger.js';
+import { parseDuration } from '../translator/durations.js';
 
 export const DEFAULT_ADMIN_ADDRESS = '127.0.0.1:9901';
 
@@ -25,15 +26,24 @@ export function parseCidr(value: string): string {
   return value;
 }
 
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m)?$/;
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000 } as const;
+/** A duration such as `15s`, `500ms` or `1m30s`, in milliseconds. */
+export function parseDurationFlag(value: string): number {
+  const ms = parseDuration(value);
+  if (ms === undefined || ms === 0) throw new InvalidArgumentError('must be a duration such as 15s or 500ms');
+  return ms;
+}
 
-/** `500ms`, `5s`, `1.5m`, or a bare number of seconds; returns milliseconds. */
-export function parseDuration(value: string): number {
-  const match = DURATION.exec(value.trim());
-  if (match === null) throw new InvalidArgumentError('must be a duration such as 500ms, 5s or 2m');
-  const unit = (match[2] ?? 's') as keyof typeof UNIT_MS;
-  return Math.round(Number(match[1]) * UNIT_MS[unit]);
+/** Like parseDurationFlag, but `0s` is accepted (a drain delay may be none). */
+export function parseDelayFlag(value: string): number {
+  const ms = parseDuration(value);
+  if (ms === undefined) throw new InvalidArgumentError('must be a duration such as 5s or 500ms');
+  return ms;
+}
+
+/** A duration option whose help shows its default as a duration (`15s`), not milliseconds. */
+export function durationOption(flags: string, description: string, defaultMs: number): Option {
+  const shown = defaultMs % 1000 === 0 ? `${defaultMs / 1000}s` : `${defaultMs}ms`;
+  return new Option(flags, description).argParser(parseDurationFlag).default(defaultMs, shown);
 }
 
 export function collect(value: string, previous: string[] | undefined): string[] {

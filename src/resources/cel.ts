@@ -38,6 +38,20 @@ function program(expression: string): Program | Error {
   return compiled;
 }
 
+/** Compiles every rule (and message expression) in `schema` ahead of its first use. */
+export function compileRules(schema: SchemaNode): void {
+  for (const rule of schema['x-kubernetes-validations'] ?? []) {
+    program(rule.rule);
+    if (rule.messageExpression) program(rule.messageExpression);
+  }
+  const children = [
+    ...Object.values(schema.properties ?? {}),
+    ...(schema.items ? [schema.items] : []),
+    ...(typeof schema.additionalProperties === 'object' ? [schema.additionalProperties] : []),
+  ];
+  for (const child of children) compileRules(child);
+}
+
 /** A node's path as segments (for source positions) and as the API server prints it. */
 interface Location {
   path: PathSegment[];

@@ -60,6 +60,13 @@ function sharedAjv(): Ajv {
 
 /** Validates `value` against the schema registered under `key`, compiling it the first time. */
 export function validateAgainstSchema(key: string, schema: SchemaNode, value: unknown): FieldError[] {
+  const validate = compileSchema(key, schema);
+  if (validate(value)) return [];
+  return toFieldErrors(value, validate.errors as ErrorObject[]);
+}
+
+/** The compiled validator for the schema registered under `key` (compiled on first use). */
+export function compileSchema(key: string, schema: SchemaNode): ValidateFunction {
   let validate = compiled.get(key);
   if (!validate) {
     const jsonSchema = toJsonSchema(schema);
@@ -68,8 +75,7 @@ export function validateAgainstSchema(key: string, schema: SchemaNode, value: un
     validate = sharedAjv().compile(jsonSchema);
     compiled.set(key, validate);
   }
-  if (validate(value)) return [];
-  return toFieldErrors(value, validate.errors as ErrorObject[]);
+  return validate;
 }
 
 /** The CRD schema node as draft-07 JSON Schema, keeping only what validation needs. */

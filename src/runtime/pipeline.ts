@@ -1,7 +1,10 @@
 // The pipeline runner: snapshot in → translate → apply to the data plane → compose statuses →
 // publish. Snapshots are coalesced (latest wins) so a burst of changes costs one translation
-// per apply, and applies never overlap. An observer (metrics) hears each run's timings,
-// including the time from the earliest change it carries to the data plane serving it.
+// per apply, and applies never overlap. While some port could not be bound (another process
+// holds it), the latest snapshot is applied again after a growing delay, so the listener comes
+// up once the port frees, without waiting for an unrelated change. An observer (metrics) hears
+// each run's timings, including the time from the earliest change it carries to the data plane
+// serving it.
 
 import type { ApplyReport, DataPlane } from '../dataplane/types.js';
 import type { IR } from '../ir/types.js';
@@ -41,8 +44,12 @@ export interface PipelineOptions {
   /** Called after each generation is applied and its statuses composed. */
   onPublished?: (state: PublishedState) => void | Promise<void>;
   clock?: () => Date;
+  /** Delays between re-applies while ports are unbound (default 1 s doubling up to 30 s). */
+  bindRetry?: { initialMs: number; maxMs: number };
   observer?: PipelineObserver;
 }
+
+const DEFAULT_BIND_RETRY = { initialMs: 1000, maxMs: 30_000 };
 
 export class Pipeline {
   #options: PipelineOptions;
@@ -53,9 +60,13 @@ export class Pipeline {
   #generation = 0;
   #state: PublishedState | null = null;
   #previous = new Map<string, StatusUpdate>();
+  #latest: ResourceSnapshot | null = null;
+  #retryTimer: NodeJS.Timeout | undefined;
+  #retryDelayMs: number;
 
   constructor(options: PipelineOptions) {
     this.#options = { ...options, logger: componentLogger(options.logger, 'pipeline') };
+    this.#retryDelayMs = (options.bindRetry ?? DEFAULT_BIND_RETRY).initialMs;
   }
 
   get state(): PublishedState | null {
@@ -70,12 +81,20 @@ export class Pipeline {
     this.#pending = snapshot;
     if (changedAt !== undefined)
       this.#pendingChangeAt = Math.min(this.#pendingChangeAt ?? changedAt, changedAt);
+    this.#latest = snapshot;
+    clearTimeout(this.#retryTimer);
     if (!this.#running) {
       this.#running = this.#drain().finally(() => {
         this.#running = null;
       });
     }
     return this.#running;
+  }
+
+  /** Stops retrying unbound ports (call on shutdown). */
+  close(): void {
+    clearTimeout(this.#retryTimer);
+    this.#latest = null;
   }
 
   async #drain(): Promise<void> {
@@ -125,7 +144,27 @@ export class Pipeline {
       { generation, translateMs: round(translatedMs), totalMs: round(performance.now() - started) },
       'configuration applied',
     );
+    this.#scheduleBindRetry(report);
     await this.#options.onPublished?.(this.#state);
+  }
+
+  #scheduleBindRetry(report: ApplyReport | undefined): void {
+    const retry = this.#options.bindRetry ?? DEFAULT_BIND_RETRY;
+    const unbound = Object.values(report?.gateways ?? {}).some((g) => g.portErrors.length > 0);
+    if (!unbound) {
+      this.#retryDelayMs = retry.initialMs;
+      return;
+    }
+    const delay = this.#retryDelayMs;
+    this.#retryDelayMs = Math.min(delay * 2, retry.maxMs);
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = setTimeout(() => {
+      if (this.#latest && !this.#pending) {
+        this.#options.logger.debug({ delayMs: delay }, 'applying again to bind the ports that failed');
+        void this.submit(this.#latest);
+      }
+    }, delay);
+    this.#retryTimer.unref();
   }
 }
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
-import { parseDuration } from '../../src/cli/options.js';
+import { parseDelayFlag } from '../../src/cli/options.js';
 import { DEFAULT_WATCHED_KINDS } from '../../src/provider/kubernetes/provider.js';
 import { DEFAULT_CONTROLLER_NAME } from '../../src/translator/types.js';
 
@@ -110,7 +110,7 @@ test('the grace period covers the drain delay and ends after our own drain timeo
   };
   const pod = deployment.spec.template.spec;
   const args = pod.containers[0]?.args ?? [];
-  const flag = (name: string) => parseDuration(args[args.indexOf(name) + 1] ?? '');
+  const flag = (name: string) => parseDelayFlag(args[args.indexOf(name) + 1] ?? '');
   const graceMs = pod.terminationGracePeriodSeconds * 1000;
   assert.ok(flag('--drain-delay') < flag('--drain-timeout'));
   assert.ok(flag('--drain-timeout') < graceMs, 'the drain ends before the kubelet sends SIGKILL');

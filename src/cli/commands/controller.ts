@@ -20,7 +20,7 @@ import {
 import { componentLogger } from '../../observability/logger.js';
 import { loadKubeConfig } from '../../provider/kubernetes/client.js';
 import { KubernetesProvider } from '../../provider/kubernetes/provider.js';
-import { LeaderElector } from '../../runtime/leader/elector.js';
+import { DEFAULT_LEADER_TIMINGS, LeaderElector } from '../../runtime/leader/elector.js';
 import { Pipeline } from '../../runtime/pipeline.js';
 import { KubernetesStatusWriter } from '../../status/kubernetes/writer.js';
 import { DEFAULT_CONTROLLER_NAME } from '../../translator/types.js';
@@ -28,12 +28,14 @@ import { adminRoutes } from '../admin-routes.js';
 import { addOperatingOptions, type OperatingFlags, Operations } from '../operating.js';
 import {
   DEFAULT_ADMIN_ADDRESS,
+  durationOption,
   type LoggingFlags,
   loggerFromFlags,
   parseCidr,
   parseIp,
   parseLogFormat,
 } from '../options.js';
+import { readVersion } from '../version.js';
 
 interface ControllerFlags extends LoggingFlags, OperatingFlags {
   kubeconfig?: string;
@@ -47,6 +49,9 @@ interface ControllerFlags extends LoggingFlags, OperatingFlags {
   leaderElectionNamespace?: string;
   leaderElectionId?: string;
   leaseName: string;
+  leaseDuration: number;
+  renewDeadline: number;
+  retryPeriod: number;
 }
 
 export function registerController(program: Command): void {
@@ -69,8 +74,32 @@ export function registerController(program: Command): void {
       '--leader-election-namespace <ns>',
       'namespace of the Lease (default: $POD_NAMESPACE or in-cluster)',
     )
-    .option('--leader-election-id <id>', 'this replica identity (default: $POD_NAME or hostname)')
+    .option(
+      '--leader-election-id <id>',
+      'this replica identity, also sent in the User-Agent (default: $POD_NAME or hostname)',
+    )
     .option('--lease-name <name>', 'name of the Lease', 'gatehouse-controller')
+    .addOption(
+      durationOption(
+        '--lease-duration <duration>',
+        'how long standbys wait before taking an unrenewed lease',
+        DEFAULT_LEADER_TIMINGS.leaseDurationMs,
+      ),
+    )
+    .addOption(
+      durationOption(
+        '--renew-deadline <duration>',
+        'how long the leader keeps trying to renew before it steps down',
+        DEFAULT_LEADER_TIMINGS.renewDeadlineMs,
+      ),
+    )
+    .addOption(
+      durationOption(
+        '--retry-period <duration>',
+        'time between attempts to acquire or renew the lease',
+        DEFAULT_LEADER_TIMINGS.retryPeriodMs,
+      ),
+    )
     .option('--log-level <level>', 'trace, debug, info, warn, error', 'info')
     .option('--log-format <format>', 'json or text', parseLogFormat, 'json');
   addOperatingOptions(command).action((flags: ControllerFlags) => runController(flags));
@@ -85,9 +114,11 @@ async function runController(flags: ControllerFlags): Promise<void> {
       `admin address ${flags.adminAddress} is not loopback: pass --admin-allow-remote to allow it`,
     );
   }
+  const identity = flags.leaderElectionId ?? process.env.POD_NAME ?? hostname();
   const { kubeConfig, source, namespace } = loadKubeConfig({
     ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}),
     ...(flags.context ? { context: flags.context } : {}),
+    userAgent: `gatehouse/${readVersion()} (${identity})`,
   });
   log.info({ source, server: kubeConfig.getCurrentCluster()?.server }, 'connecting to the Kubernetes API');
 
@@ -128,8 +159,13 @@ async function runController(flags: ControllerFlags): Promise<void> {
         kubeConfig,
         namespace:
           flags.leaderElectionNamespace ?? process.env.POD_NAMESPACE ?? namespace ?? 'gatehouse-system',
-        identity: flags.leaderElectionId ?? process.env.POD_NAME ?? hostname(),
+        identity,
         name: flags.leaseName,
+        timings: {
+          leaseDurationMs: flags.leaseDuration,
+          renewDeadlineMs: flags.renewDeadline,
+          retryPeriodMs: flags.retryPeriod,
+        },
         logger: componentLogger(root, 'leader'),
         onStartedLeading: () => writer.setLeader(true),
         onStoppedLeading: () => writer.setLeader(false),
@@ -140,6 +176,7 @@ async function runController(flags: ControllerFlags): Promise<void> {
     dataPlane,
     async () => {
       await synced.stop();
+      pipeline.close();
       await writer.idle();
       await dataPlane.close();
       await adminServer?.close();

@@ -93,6 +93,7 @@ async function serve(flags: ServeFlags): Promise<void> {
   let adminServer: AdminServer | undefined;
   const drain = ops.drainOnSignals(dataPlane, async () => {
     await provider.close();
+    pipeline.close();
     await dataPlane.close();
     await demo.close();
     await adminServer?.close();
