@@ -8,6 +8,7 @@
 // traffic while the watches keep endpoints current, then stop (see runtime/drain.ts).
 
 import { hostname } from 'node:os';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { Command } from 'commander';
 import { type AdminServer, isLoopback, parseAdminAddress, startAdminServer } from '../../admin/server.js';
 import { createDataPlane } from '../../dataplane/runtime.js';
@@ -17,7 +18,7 @@ import {
   registerStatusWriterStats,
   registerWatchStats,
 } from '../../observability/controlplane-metrics.js';
-import { componentLogger } from '../../observability/logger.js';
+import { componentLogger, type Logger } from '../../observability/logger.js';
 import { loadKubeConfig } from '../../provider/kubernetes/client.js';
 import { KubernetesProvider } from '../../provider/kubernetes/provider.js';
 import { DEFAULT_LEADER_TIMINGS, LeaderElector } from '../../runtime/leader/elector.js';
@@ -65,7 +66,7 @@ export function registerController(program: Command): void {
     .option('--address-pool <cidr>', 'give each Gateway its own address from this range', parseCidr)
     .option(
       '--admin-address <host:port>',
-      'admin endpoint (health, readiness, status)',
+      'admin endpoint (health, readiness, metrics, status, config, drain)',
       DEFAULT_ADMIN_ADDRESS,
     )
     .option('--admin-allow-remote', 'allow the admin endpoint on a non-loopback address', false)
@@ -155,21 +156,7 @@ async function runController(flags: ControllerFlags): Promise<void> {
   registerControllerMetrics(ops, synced, writer);
 
   const elector = flags.leaderElection
-    ? new LeaderElector({
-        kubeConfig,
-        namespace:
-          flags.leaderElectionNamespace ?? process.env.POD_NAMESPACE ?? namespace ?? 'gatehouse-system',
-        identity,
-        name: flags.leaseName,
-        timings: {
-          leaseDurationMs: flags.leaseDuration,
-          renewDeadlineMs: flags.renewDeadline,
-          retryPeriodMs: flags.retryPeriod,
-        },
-        logger: componentLogger(root, 'leader'),
-        onStartedLeading: () => writer.setLeader(true),
-        onStoppedLeading: () => writer.setLeader(false),
-      })
+    ? createElector(flags, kubeConfig, namespace, identity, writer, root)
     : undefined;
   let adminServer: AdminServer | undefined;
   const drain = ops.drainOnSignals(
@@ -194,6 +181,31 @@ async function runController(flags: ControllerFlags): Promise<void> {
   if (elector) void elector.start();
   else writer.setLeader(true);
   void provider.start();
+}
+
+/** The Lease holder writes status; `namespace` is the kubeconfig's (in-cluster: the pod's). */
+function createElector(
+  flags: ControllerFlags,
+  kubeConfig: KubeConfig,
+  namespace: string | undefined,
+  identity: string,
+  writer: KubernetesStatusWriter,
+  root: Logger,
+): LeaderElector {
+  return new LeaderElector({
+    kubeConfig,
+    namespace: flags.leaderElectionNamespace ?? process.env.POD_NAMESPACE ?? namespace ?? 'gatehouse-system',
+    identity,
+    name: flags.leaseName,
+    timings: {
+      leaseDurationMs: flags.leaseDuration,
+      renewDeadlineMs: flags.renewDeadline,
+      retryPeriodMs: flags.retryPeriod,
+    },
+    logger: componentLogger(root, 'leader'),
+    onStartedLeading: () => writer.setLeader(true),
+    onStoppedLeading: () => writer.setLeader(false),
+  });
 }
 
 function registerControllerMetrics(

@@ -46,7 +46,7 @@ export function registerServe(program: Command): void {
     .option('--address-pool <cidr>', 'give each Gateway its own address from this range', parseCidr)
     .option(
       '--admin-address <host:port>',
-      'admin endpoint (health, readiness, status)',
+      'admin endpoint (health, readiness, metrics, status, config, drain)',
       DEFAULT_ADMIN_ADDRESS,
     )
     .option('--admin-allow-remote', 'allow the admin endpoint on a non-loopback address', false)
