@@ -5,15 +5,17 @@
 // distinct paths, routable or not.
 
 import assert from 'node:assert/strict';
+import { EventEmitter, once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
 import { Registry } from 'prom-client';
+import { WebSocket } from 'ws';
 import type { ExchangeRecord } from '../../src/dataplane/types.js';
 import { DataPlaneMetrics } from '../../src/observability/dataplane-metrics.js';
 import { combineObservers } from '../../src/observability/observers.js';
 import { type EchoBackend, startEchoBackend } from '../fixtures/backend.js';
 import { startDataPlane, type TestDataPlane } from '../fixtures/dataplane.js';
 import { buildIr, cluster, forwardTo, gateway, httpPort, listener, route } from '../fixtures/ir.js';
-import { freePort, keepAliveClient, send } from '../fixtures/net.js';
+import { freePort, keepAliveClient, send, sendH2 } from '../fixtures/net.js';
 import { parseMetrics, type Sample, sampleValue, seriesCount } from './metrics-text.js';
 
 const GATEWAY = 'test/gw';
@@ -26,6 +28,11 @@ describe('data plane metrics', () => {
   const registry = new Registry();
   const metrics = new DataPlaneMetrics(registry);
   const records: ExchangeRecord[] = [];
+  const recorded = new EventEmitter();
+  /** Resolves once `count` records have arrived in total. */
+  async function recordCount(count: number): Promise<void> {
+    while (records.length < count) await once(recorded, 'record');
+  }
   const routes = {
     a: route(forwardTo('v1'), { prefix: '/a' }),
     b: route(forwardTo('v2'), { prefix: '/b' }),
@@ -54,7 +61,10 @@ describe('data plane metrics', () => {
     port = await freePort();
     const closedPort = await freePort();
     const recorder = {
-      onExchange: (r: ExchangeRecord) => records.push({ ...r }),
+      onExchange: (r: ExchangeRecord) => {
+        records.push({ ...r });
+        recorded.emit('record');
+      },
       onConnection: () => {},
     };
     plane = startDataPlane({ observer: combineObservers([metrics, recorder]) });
@@ -191,6 +201,32 @@ describe('data plane metrics', () => {
     assert.match(replaced.requestId, /^[0-9a-f]{12}-[0-9a-z]+$/);
     const seenUpstream = v2.requests.slice(-2).map((r) => r.headers['x-request-id']);
     assert.deepEqual(seenUpstream, ['client-id-1', replaced.requestId]);
+  });
+
+  it('records HTTP/2 requests and WebSocket tunnels too', async () => {
+    const before = records.length;
+    assert.equal((await sendH2(port, { path: '/b/h2' })).status, 200);
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/a/ws`);
+    await once(ws, 'open');
+    ws.send('hello');
+    const [echoed] = await once(ws, 'message');
+    assert.equal(String(echoed), 'v1:hello');
+    const closed = once(ws, 'close');
+    ws.close();
+    await closed;
+    // The tunnel's record completes when the gateway closes the client socket.
+    await recordCount(before + 2);
+    const [h2, tunnel] = records.slice(before);
+    assert.deepEqual(
+      [h2?.protocol, h2?.status, h2?.route, h2?.backend],
+      ['HTTP/2', 200, name(routes.b), 'v2'],
+    );
+    assert.deepEqual(
+      [tunnel?.protocol, tunnel?.status, tunnel?.route, tunnel?.backend, tunnel?.upstreamAddress],
+      ['HTTP/1.1', 101, name(routes.a), 'v1', `127.0.0.1:${v1.port}`],
+    );
+    assert.ok((tunnel?.bytesIn ?? 0) > 0 && (tunnel?.bytesOut ?? 0) > 0);
+    assert.equal(plane.stats().inFlight, 0);
   });
 
   it('keeps the series bounded when clients send thousands of distinct paths', async () => {
