@@ -25,6 +25,11 @@ const env = celEnv({ funcs: [...strings, ...kubernetesLibrary] });
 type Program = (bindings: { self: CelInput }) => unknown;
 const programs = new Map<string, Program | Error>();
 
+/** How many CEL expressions have been compiled so far (for tests of precompilation). */
+export function compiledRuleCount(): number {
+  return programs.size;
+}
+
 function program(expression: string): Program | Error {
   let compiled = programs.get(expression);
   if (!compiled) {

@@ -36,6 +36,11 @@ const re2Engine = Object.assign((pattern: string) => RE2JS.compile(pattern), { c
 let ajv: Ajv | undefined;
 const compiled = new Map<string, ValidateFunction>();
 
+/** How many schemas have been compiled so far (for tests of precompilation). */
+export function compiledSchemaCount(): number {
+  return compiled.size;
+}
+
 function sharedAjv(): Ajv {
   if (ajv) return ajv;
   // No ajv messages or verbose data: errors are worded from keyword and params (schema-errors.ts).
