@@ -11,7 +11,7 @@ import { AddressPool, chooseAddresses } from './addresses.js';
 import { type CompiledGateway, compileGateways } from './config/compile.js';
 import { CertificateStore } from './config/tls.js';
 import type { CompiledPort } from './config/types.js';
-import { type BoundServer, RETIRE_GRACE_MS } from './listener/bound-server.js';
+import { type BoundServer, type HttpEngine, RETIRE_GRACE_MS } from './listener/bound-server.js';
 import { PlainServer } from './listener/plain-server.js';
 import { SecureServer } from './listener/secure-server.js';
 import type { ApplyReport, DataPlane, DataPlaneOptions, GatewayBindReport } from './types.js';
@@ -36,6 +36,7 @@ class DataPlaneRuntime implements DataPlane {
   private readonly logger: Logger;
   private readonly defaultBind: string;
   private readonly pool: AddressPool | undefined;
+  private readonly httpEngine: HttpEngine;
   private readonly registry: UpstreamRegistry;
   private readonly certificates: CertificateStore;
   /** Open servers by `address|port`. */
@@ -49,6 +50,7 @@ class DataPlaneRuntime implements DataPlane {
     this.logger = componentLogger(options.logger ?? silentLogger(), 'dataplane');
     this.defaultBind = options.defaultBind || '0.0.0.0';
     this.pool = options.addressPool ? new AddressPool(options.addressPool) : undefined;
+    this.httpEngine = options.httpEngine ?? 'fast';
     this.registry = new UpstreamRegistry(this.logger);
     this.certificates = new CertificateStore(this.logger);
   }
@@ -147,7 +149,7 @@ class DataPlaneRuntime implements DataPlane {
       const server =
         config.protocol === 'HTTPS'
           ? new SecureServer(address, port, config)
-          : new PlainServer(address, port, config);
+          : new PlainServer(address, port, config, this.httpEngine);
       opening.push(
         server.listen().then(
           () => {

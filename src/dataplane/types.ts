@@ -8,6 +8,11 @@ export interface DataPlaneOptions {
   defaultBind: string;
   /** CIDR from which each Gateway gets its own address (e.g. 127.0.10.0/24), when set. */
   addressPool?: string;
+  /**
+   * What serves HTTP/1.x on plain HTTP listeners: 'fast' (default; raw sockets with Node's llhttp
+   * parser and pooled upstream sockets) or 'node' (node:http with undici).
+   */
+  httpEngine?: 'fast' | 'node';
 }
 
 export interface GatewayBindReport {

@@ -4,13 +4,21 @@
 // socket. Other upgrades (such as `h2c` from `curl --http2`) are ignored, as RFC 9110 allows: the
 // request is served as a plain HTTP/1.1 request on a connection that closes afterwards.
 
-import { type IncomingMessage, ServerResponse } from 'node:http';
+import { type IncomingHttpHeaders, type IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { CompiledPort } from './config/types.js';
 import { applyHeaderMod } from './filters/headers.js';
 import { locationFor, pickEndpoint, prepareUpstreamRequest, routeRequest, serveRequest } from './proxy.js';
 import { openTunnel, writeRawStatus } from './upstream/tunnel.js';
+
+/** What routing a WebSocket upgrade reads from its request (an IncomingMessage has it). */
+export interface UpgradeRequest {
+  readonly method?: string | undefined;
+  readonly url?: string | undefined;
+  readonly headers: IncomingHttpHeaders;
+  readonly socket: { readonly remoteAddress?: string | undefined };
+}
 
 /** The upgrade entry point: a failure while handling one upgrade answers 500, never throws. */
 export function serveUpgrade(port: CompiledPort, req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -19,6 +27,11 @@ export function serveUpgrade(port: CompiledPort, req: IncomingMessage, socket: D
     serveWithoutUpgrade(port, req, socket);
     return;
   }
+  serveWebSocket(port, req, socket, head);
+}
+
+/** Routes and tunnels a WebSocket upgrade (the fast engine's entry point too). */
+export function serveWebSocket(port: CompiledPort, req: UpgradeRequest, socket: Duplex, head: Buffer): void {
   try {
     handleUpgrade(port, req, socket, head);
   } catch {
@@ -36,7 +49,7 @@ function serveWithoutUpgrade(port: CompiledPort, req: IncomingMessage, socket: D
   serveRequest(port, req, res);
 }
 
-function handleUpgrade(port: CompiledPort, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+function handleUpgrade(port: CompiledPort, req: UpgradeRequest, socket: Duplex, head: Buffer): void {
   const routed = routeRequest(port, req.method ?? 'GET', req.url ?? '/', req.headers, req.socket);
   if (typeof routed === 'number') {
     writeRawStatus(socket, routed);

@@ -19,13 +19,23 @@ export interface BoundServer {
   destroy(): void;
 }
 
+/** Which engine serves HTTP/1.x on plain listeners: the raw-socket one (fast/) or node:http. */
+export type HttpEngine = 'fast' | 'node';
+
 /** Grace given to a retired server's connections before the runtime destroys them. */
 export const RETIRE_GRACE_MS = 30_000;
+
+/**
+ * Accept queue length asked of the kernel (capped by net.core.somaxconn). Node's default, 511,
+ * overflows when a thousand clients connect at once: the kernel then drops their handshakes
+ * and they retry after 1 s, 3 s, 7 s — the multi-second tails measured at 1,000 connections.
+ */
+export const LISTEN_BACKLOG = 65_535;
 
 export function listenOn(server: Server, address: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen({ host: address, port }, () => {
+    server.listen({ host: address, port, backlog: LISTEN_BACKLOG }, () => {
       server.removeListener('error', reject);
       resolve();
     });

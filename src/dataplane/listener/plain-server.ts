@@ -1,18 +1,20 @@
 // An HTTP listener socket: HTTP/1.1 and HTTP/2 with prior knowledge (h2c) on the same port. A
 // `net` server reads the first bytes of each connection; the HTTP/2 connection preface
-// (`PRI * HTTP/2.0`) hands the socket to an http2 server, anything else to an http server.
-// Neither of those two servers listens itself.
+// (`PRI * HTTP/2.0`) hands the socket to an http2 server, anything else to the HTTP/1.x engine:
+// the fast engine (raw sockets and llhttp, fast/) by default, or a node:http server. Neither of
+// those servers listens itself.
 
 import { createServer as createHttpServer, type Server as HttpServer, type IncomingMessage } from 'node:http';
 import { createServer as createH2Server, type Http2Server, type ServerHttp2Session } from 'node:http2';
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { CompiledPort } from '../config/types.js';
+import { FastEngine } from '../fast/engine.js';
 import { serveRequest } from '../proxy.js';
 import type { ClientRequest } from '../request.js';
 import type { ClientResponse } from '../respond.js';
 import { serveUpgrade } from '../upgrade.js';
-import { type BoundServer, listenOn, SocketSet } from './bound-server.js';
+import { type BoundServer, type HttpEngine, listenOn, SocketSet } from './bound-server.js';
 
 const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
 /** A connection that sends nothing for this long is closed before any protocol is chosen. */
@@ -27,13 +29,16 @@ export class PlainServer implements BoundServer {
   private readonly http2: Http2Server;
   private readonly sockets = new SocketSet();
   private readonly sessions = new Set<ServerHttp2Session>();
+  private readonly fast: FastEngine | undefined;
 
   constructor(
     readonly address: string,
     readonly port: number,
     config: CompiledPort,
+    engine: HttpEngine = 'fast',
   ) {
     this.config = config;
+    if (engine === 'fast') this.fast = new FastEngine(() => this.config);
     const onRequest = (req: ClientRequest, res: ClientResponse) => {
       if (this.retired && 'shouldKeepAlive' in res) res.shouldKeepAlive = false;
       serveRequest(this.config, req, res);
@@ -65,6 +70,7 @@ export class PlainServer implements BoundServer {
   retire(): void {
     this.retired = true;
     this.tcp.close();
+    this.fast?.retire();
     this.http1.closeIdleConnections();
     for (const session of this.sessions) session.close();
   }
@@ -72,6 +78,7 @@ export class PlainServer implements BoundServer {
   destroy(): void {
     this.retired = true;
     this.tcp.close();
+    this.fast?.close();
     this.http1.close();
     this.sockets.destroyAll();
   }
@@ -90,6 +97,10 @@ export class PlainServer implements BoundServer {
       socket.removeListener('data', onData);
       socket.setTimeout(0);
       socket.removeListener('timeout', onIdle);
+      if (!isH2 && this.fast !== undefined) {
+        this.fast.accept(socket, received);
+        return;
+      }
       socket.pause();
       socket.unshift(received);
       if (isH2) {

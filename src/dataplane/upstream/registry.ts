@@ -1,17 +1,21 @@
 // Upstream connections, one undici dispatcher per (protocol, endpoint): a keep-alive Pool for
 // HTTP/1.1 clusters, an H2CClient (HTTP/2 with prior knowledge, one multiplexed session) for h2c
-// clusters. Dispatchers outlive applies while the new configuration still references them, and
-// are closed gracefully (queued and in-flight requests finish) once it no longer does.
+// clusters; HTTP/1.1 endpoints also get the fast engine's raw-socket pool. Both outlive applies
+// while the new configuration still references them, and are closed gracefully (queued and
+// in-flight requests finish) once it no longer does.
 
 import type { Logger } from 'pino';
 import { type Dispatcher, H2CClient, Pool } from 'undici';
 import type { ClusterIR, EndpointIR } from '../../ir/types.js';
+import { UpstreamPool } from './pool.js';
 
 export interface Endpoint {
   readonly key: string;
   readonly address: string;
   readonly port: number;
   readonly dispatcher: Dispatcher;
+  /** The fast engine's pool (HTTP/1.1 endpoints only). */
+  readonly pool: UpstreamPool | undefined;
 }
 
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -27,7 +31,13 @@ export class UpstreamRegistry {
     used.add(key);
     let endpoint = this.endpoints.get(key);
     if (endpoint === undefined) {
-      endpoint = { key, address: ir.address, port: ir.port, dispatcher: createDispatcher(protocol, ir) };
+      endpoint = {
+        key,
+        address: ir.address,
+        port: ir.port,
+        dispatcher: createDispatcher(protocol, ir),
+        pool: protocol === 'http1' ? new UpstreamPool(ir.address, ir.port) : undefined,
+      };
       this.endpoints.set(key, endpoint);
     }
     return endpoint;
@@ -38,6 +48,7 @@ export class UpstreamRegistry {
     for (const [key, endpoint] of this.endpoints) {
       if (used.has(key)) continue;
       this.endpoints.delete(key);
+      endpoint.pool?.close();
       endpoint.dispatcher.close().catch((err: unknown) => {
         this.logger.debug({ err, endpoint: key }, 'closing an upstream pool failed');
       });
@@ -52,6 +63,7 @@ export class UpstreamRegistry {
   async destroyAll(): Promise<void> {
     const all = [...this.endpoints.values()];
     this.endpoints.clear();
+    for (const endpoint of all) endpoint.pool?.destroy();
     await Promise.all(all.map((e) => e.dispatcher.destroy().catch(() => undefined)));
   }
 }
