@@ -7,7 +7,16 @@
 
 import type { Socket } from 'node:net';
 import type { CompiledPort } from '../config/types.js';
-import { HTTPParser, type HttpParser, isParseError, METHODS, newParser, type ParseError } from './parser.js';
+import {
+  consumeSocket,
+  HTTPParser,
+  type HttpParser,
+  isParseError,
+  METHODS,
+  newParser,
+  type ParseError,
+  setReading,
+} from './parser.js';
 import { FastRequest } from './request.js';
 import { coarseNow } from './sweeper.js';
 
@@ -49,6 +58,8 @@ export class FastConnection {
   private lastRequestSeen = false;
   private paused = 0;
   private detached = false;
+  /** The parser reads the socket's handle itself (see consumeSocket). */
+  private consumed = false;
 
   constructor(
     readonly socket: Socket,
@@ -69,8 +80,14 @@ export class FastConnection {
         request?.endBody();
       },
     });
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.once('close', () => this.onClose());
+  }
+
+  /** Parses `first` (the bytes the listener sniffed), then everything the socket receives. */
+  start(first: Buffer): void {
+    this.consumed = consumeSocket(this.socket, this.parser, (result) => this.afterParse(result, undefined));
+    if (!this.consumed) this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    this.onData(first);
   }
 
   get config(): CompiledPort {
@@ -82,18 +99,30 @@ export class FastConnection {
     return this.current === undefined && this.parsing === undefined && this.queue.length === 0;
   }
 
-  onData(chunk: Buffer): void {
+  private onData(chunk: Buffer): void {
     if (this.detached) return;
+    this.afterParse(this.parser.execute(chunk), chunk);
+  }
+
+  /** After each parse: errors, and the bytes that follow a WebSocket upgrade head. */
+  private afterParse(result: number | ParseError, chunk: Buffer | undefined): void {
     this.lastActive = coarseNow();
-    const result = this.parser.execute(chunk);
     if (isParseError(result)) {
       this.onParseError(result);
       return;
     }
     if (this.websocket !== undefined && this.websocketHead === undefined) {
-      this.websocketHead = chunk.subarray(result);
+      const parsed = chunk ?? this.parser.getCurrentBuffer();
+      this.websocketHead = parsed.subarray(result);
+      if (this.consumed) this.stopConsuming();
       this.tryUpgrade();
     }
+  }
+
+  private stopConsuming(): void {
+    if (!this.consumed) return;
+    this.consumed = false;
+    this.parser.unconsume();
   }
 
   write(data: string): boolean {
@@ -101,14 +130,20 @@ export class FastConnection {
   }
 
   pauseFor(reason: number): void {
-    if (this.paused === 0) this.socket.pause();
+    if (this.paused === 0) this.setReading(false);
     this.paused |= reason;
   }
 
   resumeFor(reason: number): void {
     if ((this.paused & reason) === 0) return;
     this.paused &= ~reason;
-    if (this.paused === 0 && !this.detached) this.socket.resume();
+    if (this.paused === 0 && !this.detached) this.setReading(true);
+  }
+
+  private setReading(reading: boolean): void {
+    if (this.consumed) setReading(this.socket, reading);
+    else if (reading) this.socket.resume();
+    else this.socket.pause();
   }
 
   /** Whether the response to `request` may leave the connection open. */
@@ -131,7 +166,7 @@ export class FastConnection {
     }
     const next = this.queue.shift();
     if (next !== undefined) {
-      this.start(next);
+      this.begin(next);
       return;
     }
     this.resumeFor(PAUSED_FOR_QUEUE);
@@ -174,7 +209,7 @@ export class FastConnection {
     if (upgrade) request.keepAlive = false;
     if (!request.keepAlive) this.lastRequestSeen = true;
     if (this.current === undefined) {
-      this.start(request);
+      this.begin(request);
     } else {
       this.queue.push(request);
       this.pauseFor(PAUSED_FOR_QUEUE);
@@ -182,7 +217,7 @@ export class FastConnection {
     return 0;
   }
 
-  private start(request: FastRequest): void {
+  private begin(request: FastRequest): void {
     this.current = request;
     if (request.expectContinue && request.http11) this.write(CONTINUE);
     this.listener.serve(this, request);
@@ -196,6 +231,7 @@ export class FastConnection {
     this.detached = true;
     this.socket.removeAllListeners('data');
     this.socket.pause();
+    setReading(this.socket, true);
     this.parser.close();
     this.listener.upgrade(this, request, head);
   }
@@ -217,6 +253,9 @@ export class FastConnection {
     const current = this.current;
     this.current = undefined;
     current?.exchange?.clientGone();
-    if (this.websocket === undefined) this.parser.close();
+    if (this.websocket === undefined) {
+      this.stopConsuming();
+      this.parser.close();
+    }
   }
 }

@@ -33,7 +33,7 @@ export class FastEngine implements FastListener {
     const connection = new FastConnection(socket, this);
     this.connections.add(connection);
     socket.once('close', () => this.connections.delete(connection));
-    connection.onData(first);
+    connection.start(first);
   }
 
   serve(connection: FastConnection, request: FastRequest): void {

@@ -33,11 +33,16 @@ export interface ResponseEdits {
   readonly extra: HeaderPairs | undefined;
 }
 
+/** Response body chunks up to this size are written together with what precedes them. */
+const INLINE_BODY_LIMIT = 16 * 1024;
+
 export class ProxyExchange implements UpstreamHandler, BodySink, ClientGone {
   private upstream: UpstreamConnection | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private pendingHead = '';
-  private started = false;
+  /** Response bytes produced by the current read of the upstream, written once it is parsed. */
+  private out = '';
+  /** Some of the response has been written to the client. */
+  private sent = false;
   private chunkedOut = false;
   private closeAfter = false;
   private requestSent = false;
@@ -110,50 +115,43 @@ export class ProxyExchange implements UpstreamHandler, BodySink, ClientGone {
     }
     if (this.closeAfter || !this.connection.keepsAlive(request)) framing += 'connection: close\r\n';
     else if (!request.http11) framing += 'connection: keep-alive\r\n';
-    this.pendingHead = `${statusLine(status)}${lines}${framing}\r\n`;
-    this.started = true;
+    this.out = `${statusLine(status)}${lines}${framing}\r\n`;
     return request.isHead;
   }
 
   onResponseBody(chunk: Buffer): void {
     if (this.done) return;
-    const socket = this.connection.socket;
-    let ok: boolean;
-    if (this.pendingHead !== '') this.flushHead();
-    if (this.chunkedOut) {
-      socket.write(chunkPrefix(chunk.length), 'latin1');
-      socket.write(chunk);
-      ok = socket.write('\r\n', 'latin1');
+    if (this.chunkedOut) this.out += chunkPrefix(chunk.length);
+    if (chunk.length <= INLINE_BODY_LIMIT) {
+      // Small bodies join the head in one string: one write, no Buffer list to gather.
+      this.out += chunk.toString('latin1');
     } else {
-      ok = socket.write(chunk);
+      this.flush();
+      this.sent = true;
+      if (!this.connection.socket.write(chunk)) this.pauseUpstream();
     }
-    if (!ok && this.upstream !== undefined) {
-      this.upstream.pause();
-      this.onClientDrain ??= () => this.upstream?.resume();
-      socket.once('drain', this.onClientDrain);
-    }
+    if (this.chunkedOut) this.out += '\r\n';
+  }
+
+  flush(): void {
+    const out = this.out;
+    if (out === '') return;
+    this.out = '';
+    this.sent = true;
+    if (!this.connection.write(out) && !this.done) this.pauseUpstream();
   }
 
   onResponseEnd(): void {
     if (this.done) return;
-    if (this.pendingHead !== '') this.flushHead();
-    if (this.chunkedOut) this.connection.write(CHUNKED_END);
+    if (this.chunkedOut) this.out += CHUNKED_END;
     this.settle();
+    this.flush();
     const upstream = this.upstream;
     this.upstream = undefined;
     // The connection is reusable only if the upstream also has the whole request.
     if (this.requestSent) upstream?.finish();
     else upstream?.destroy();
     this.connection.responseDone(this.request, !this.closeAfter);
-  }
-
-  /** Called inside the upstream's parse, so the head and body go out in one write. */
-  cork(): void {
-    this.connection.socket.cork();
-  }
-
-  uncork(): void {
-    this.connection.socket.uncork();
   }
 
   onUpstreamError(phase: UpstreamFailure): void {
@@ -190,10 +188,13 @@ export class ProxyExchange implements UpstreamHandler, BodySink, ClientGone {
     if (!this.request.hasBody) this.requestSent = true;
   }
 
-  private flushHead(): void {
-    const head = this.pendingHead;
-    this.pendingHead = '';
-    this.connection.write(head);
+  /** The client is behind: stop reading the upstream until it drains. */
+  private pauseUpstream(): void {
+    const upstream = this.upstream;
+    if (upstream === undefined) return;
+    upstream.pause();
+    this.onClientDrain ??= () => this.upstream?.resume();
+    this.connection.socket.once('drain', this.onClientDrain);
   }
 
   private fail(status: number): void {
@@ -201,7 +202,8 @@ export class ProxyExchange implements UpstreamHandler, BodySink, ClientGone {
     this.settle();
     this.upstream?.destroy();
     this.upstream = undefined;
-    if (this.started && this.pendingHead === '') {
+    this.out = '';
+    if (this.sent) {
       this.connection.socket.destroy();
       return;
     }

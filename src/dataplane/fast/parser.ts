@@ -5,10 +5,16 @@
 // Node 20 and Node 24 (checked by the engine tests), without deprecation warnings.
 
 import { createRequire } from 'node:module';
+import type { Socket } from 'node:net';
 
 /** Callback slots are numbered properties of the parser (HTTPParser.kOn*). */
 export interface HttpParser {
   initialize(type: number, resource: object, maxHeaderSize?: number, lenient?: number): void;
+  /** Reads straight from a stream handle in C++; results come to the kOnExecute callback. */
+  consume(stream: unknown): void;
+  unconsume(): void;
+  /** The buffer being parsed (consumed mode), for the bytes after an upgrade head. */
+  getCurrentBuffer(): Buffer;
   /** Bytes parsed, or an Error carrying `code` (HPE_*) and `bytesParsed`. */
   execute(data: Buffer): number | ParseError;
   finish(): number | ParseError | undefined;
@@ -69,6 +75,44 @@ export interface ParserCallbacks {
   headersComplete: HeadersComplete;
   body(chunk: Buffer): void;
   messageComplete(): void;
+}
+
+/** The libuv stream handle under a net.Socket (node:http's server reaches it the same way). */
+interface StreamHandle {
+  isStreamBase?: boolean;
+  reading?: boolean;
+  readStart(): number;
+  readStop(): number;
+}
+
+function handleOf(socket: Socket): StreamHandle | undefined {
+  return (socket as unknown as { _handle?: StreamHandle | null })._handle ?? undefined;
+}
+
+/**
+ * Lets `parser` read `socket` directly, as node:http's server does: bytes go from libuv to
+ * llhttp without a Buffer and 'data' event per read; `onExecute` gets each read's result.
+ * False when the socket offers no handle to consume (it is then read with 'data' events).
+ */
+export function consumeSocket(
+  socket: Socket,
+  parser: HttpParser,
+  onExecute: (result: number | ParseError) => void,
+): boolean {
+  const handle = handleOf(socket);
+  if (handle?.isStreamBase !== true) return false;
+  parser[HTTPParser.kOnExecute] = onExecute;
+  parser.consume(handle);
+  return true;
+}
+
+/** Starts or stops reading a (consumed) socket at the handle. */
+export function setReading(socket: Socket, reading: boolean): void {
+  const handle = handleOf(socket);
+  if (handle === undefined || handle.reading === reading) return;
+  handle.reading = reading;
+  if (reading) handle.readStart();
+  else handle.readStop();
 }
 
 /** A parser of `type`; `owner` is the async resource the binding reports callbacks under. */

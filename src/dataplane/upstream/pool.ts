@@ -5,7 +5,15 @@
 // allows reuse. Idle connections close after IDLE_TIMEOUT_MS (checked by the shared sweeper).
 
 import { connect, type Socket } from 'node:net';
-import { HTTPParser, type HttpParser, isParseError, newParser } from '../fast/parser.js';
+import {
+  consumeSocket,
+  HTTPParser,
+  type HttpParser,
+  isParseError,
+  newParser,
+  type ParseError,
+  setReading,
+} from '../fast/parser.js';
 import { coarseNow, everySecond, type Sweep } from '../fast/sweeper.js';
 
 /** What an exchange must handle from its upstream connection. */
@@ -14,9 +22,8 @@ export interface UpstreamHandler {
   onResponseHead(status: number, headers: string[]): boolean;
   onResponseBody(chunk: Buffer): void;
   onResponseEnd(): void;
-  /** Around each parse of response bytes, so what it produces leaves in one write. */
-  cork(): void;
-  uncork(): void;
+  /** After each read of response bytes: write what it produced, in one write. */
+  flush(): void;
   /** The connection failed; `phase` says how far the exchange had got. */
   onUpstreamError(phase: UpstreamFailure): void;
 }
@@ -121,7 +128,6 @@ export class UpstreamConnection {
       this.socket.setTimeout(0);
     });
     this.socket.once('timeout', () => this.socket.destroy());
-    this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
     this.socket.on('error', () => this.socket.destroy());
     this.socket.once('close', () => this.onClose());
     this.parser = newParser(HTTPParser.RESPONSE, this, {
@@ -133,6 +139,9 @@ export class UpstreamConnection {
       body: (chunk) => this.handler?.onResponseBody(chunk),
       messageComplete: () => this.onMessageComplete(),
     });
+    if (!consumeSocket(this.socket, this.parser, (result) => this.afterParse(result))) {
+      this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    }
   }
 
   begin(handler: UpstreamHandler, reused: boolean): void {
@@ -159,11 +168,11 @@ export class UpstreamConnection {
 
   /** Pauses or resumes reading the response (client backpressure). */
   pause(): void {
-    this.socket.pause();
+    setReading(this.socket, false);
   }
 
   resume(): void {
-    this.socket.resume();
+    setReading(this.socket, true);
   }
 
   onceDrain(listener: () => void): void {
@@ -174,7 +183,7 @@ export class UpstreamConnection {
   finish(): void {
     this.handler = undefined;
     if (this.complete && this.keepAlive && !this.socket.destroyed) {
-      this.socket.resume();
+      this.resume();
       this.pool.release(this);
     } else {
       this.destroy();
@@ -187,11 +196,12 @@ export class UpstreamConnection {
   }
 
   private onData(chunk: Buffer): void {
+    this.afterParse(this.parser.execute(chunk));
+  }
+
+  private afterParse(result: number | ParseError): void {
     this.received = true;
-    const handler = this.handler;
-    handler?.cork();
-    const result = this.parser.execute(chunk);
-    handler?.uncork();
+    this.handler?.flush();
     if (isParseError(result)) this.fail('malformed');
   }
 
