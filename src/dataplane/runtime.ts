@@ -37,6 +37,7 @@ class DataPlaneRuntime implements DataPlane {
   private readonly defaultBind: string;
   private readonly pool: AddressPool | undefined;
   private readonly httpEngine: HttpEngine;
+  private readonly reusePort: boolean;
   private readonly registry: UpstreamRegistry;
   private readonly certificates: CertificateStore;
   /** Open servers by `address|port`. */
@@ -51,6 +52,7 @@ class DataPlaneRuntime implements DataPlane {
     this.defaultBind = options.defaultBind || '0.0.0.0';
     this.pool = options.addressPool ? new AddressPool(options.addressPool) : undefined;
     this.httpEngine = options.httpEngine ?? 'fast';
+    this.reusePort = options.reusePort ?? false;
     this.registry = new UpstreamRegistry(this.logger);
     this.certificates = new CertificateStore(this.logger);
   }
@@ -151,7 +153,7 @@ class DataPlaneRuntime implements DataPlane {
           ? new SecureServer(address, port, config)
           : new PlainServer(address, port, config, this.httpEngine);
       opening.push(
-        server.listen().then(
+        server.listen(this.reusePort).then(
           () => {
             this.servers.set(binding.key, server);
             this.logger.info(

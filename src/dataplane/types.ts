@@ -13,6 +13,11 @@ export interface DataPlaneOptions {
    * parser and pooled upstream sockets) or 'node' (node:http with undici).
    */
   httpEngine?: 'fast' | 'node';
+  /**
+   * Several processes serve the same ports (`serve --workers`): each binds its own socket with
+   * SO_REUSEPORT where Node supports it (>= 22.12), else node:cluster shares the primary's.
+   */
+  reusePort?: boolean;
 }
 
 export interface GatewayBindReport {

@@ -12,7 +12,7 @@ export interface BoundServer {
   /** Makes `config` the one new requests on this server use. */
   update(config: CompiledPort): void;
   /** Binds; rejects with the bind error (EADDRINUSE, EADDRNOTAVAIL, ...). */
-  listen(): Promise<void>;
+  listen(reusePort: boolean): Promise<void>;
   /** Stops accepting; open connections finish their requests and close (see RETIRE_GRACE_MS). */
   retire(): void;
   /** Closes the listening socket and every connection now. */
@@ -32,10 +32,19 @@ export const RETIRE_GRACE_MS = 30_000;
  */
 export const LISTEN_BACKLOG = 65_535;
 
-export function listenOn(server: Server, address: string, port: number): Promise<void> {
+const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+/** `listen({ reusePort })` exists from Node 22.12 / 23.1. */
+export const REUSE_PORT_SUPPORTED = major > 22 || (major === 22 && minor >= 12);
+
+/**
+ * Binds `server`. With `reusePort` (worker processes) and a Node that supports it, the socket is
+ * this process's own (`exclusive`, so node:cluster does not route the bind to the primary).
+ */
+export function listenOn(server: Server, address: string, port: number, reusePort = false): Promise<void> {
+  const own = reusePort && REUSE_PORT_SUPPORTED ? { exclusive: true, reusePort: true } : {};
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen({ host: address, port, backlog: LISTEN_BACKLOG }, () => {
+    server.listen({ host: address, port, backlog: LISTEN_BACKLOG, ...own }, () => {
       server.removeListener('error', reject);
       resolve();
     });

@@ -62,8 +62,8 @@ export class PlainServer implements BoundServer {
     this.config = config;
   }
 
-  async listen(): Promise<void> {
-    await listenOn(this.tcp, this.address, this.port);
+  async listen(reusePort: boolean): Promise<void> {
+    await listenOn(this.tcp, this.address, this.port, reusePort);
     this.tcp.on('error', () => {});
   }
 

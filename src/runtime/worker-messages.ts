@@ -1,0 +1,18 @@
+// What the serve primary and its data-plane workers say to each other over cluster IPC.
+
+import type { ApplyReport, DataPlaneOptions } from '../dataplane/types.js';
+import type { IR } from '../ir/types.js';
+
+/** Given to each worker at fork time (environment GATEHOUSE_WORKER_SETTINGS, JSON). */
+export interface WorkerSettings {
+  dataPlane: Omit<DataPlaneOptions, 'observer'>;
+  log: { level: string; format: 'json' | 'text' };
+}
+
+export type ToWorker = { type: 'apply'; ir: IR; generation: number } | { type: 'close' };
+
+export type ToPrimary =
+  /** Sent once the worker listens for messages: earlier ones would be lost. */
+  | { type: 'ready' }
+  | { type: 'applied'; generation: number; report: ApplyReport }
+  | { type: 'apply-failed'; generation: number; message: string };

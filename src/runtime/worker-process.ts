@@ -1,0 +1,42 @@
+// A data-plane worker of `gatehouse serve --workers N` (forked by workers.ts): runs the data plane
+// in this process, applies each configuration the primary sends, and answers with the bind report.
+// Listening sockets are shared with the other workers: with SO_REUSEPORT (Node >= 22.12) each
+// worker binds its own socket and the kernel spreads new connections over them; on older Node,
+// node:cluster's round-robin: the primary accepts and hands each connection to a worker.
+
+import process from 'node:process';
+import { createDataPlane } from '../dataplane/runtime.js';
+import { componentLogger, createLogger, type LogFormat } from '../observability/logger.js';
+import type { ToPrimary, ToWorker, WorkerSettings } from './worker-messages.js';
+
+const settings = JSON.parse(process.env.GATEHOUSE_WORKER_SETTINGS ?? '{}') as WorkerSettings;
+const root = createLogger({ level: settings.log.level, format: settings.log.format as LogFormat });
+const logger = componentLogger(root, 'worker').child({ worker: process.pid });
+const dataPlane = createDataPlane({
+  ...settings.dataPlane,
+  logger: componentLogger(root, 'dataplane'),
+  reusePort: true,
+});
+
+function send(message: ToPrimary): void {
+  if (process.connected) process.send?.(message);
+}
+
+process.on('message', (message: ToWorker) => {
+  if (message.type === 'apply') {
+    dataPlane.apply(message.ir, message.generation).then(
+      (report) => send({ type: 'applied', generation: message.generation, report }),
+      (err: unknown) => send({ type: 'apply-failed', generation: message.generation, message: String(err) }),
+    );
+  } else if (message.type === 'close') {
+    void dataPlane.close().finally(() => process.exit(0));
+  }
+});
+
+// The primary going away takes its workers with it.
+process.on('disconnect', () => {
+  void dataPlane.close().finally(() => process.exit(0));
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => {});
+send({ type: 'ready' });
+logger.debug('worker started');
