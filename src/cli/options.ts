@@ -25,6 +25,17 @@ export function parseCidr(value: string): string {
   return value;
 }
 
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m)?$/;
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000 } as const;
+
+/** `500ms`, `5s`, `1.5m`, or a bare number of seconds; returns milliseconds. */
+export function parseDuration(value: string): number {
+  const match = DURATION.exec(value.trim());
+  if (match === null) throw new InvalidArgumentError('must be a duration such as 500ms, 5s or 2m');
+  const unit = (match[2] ?? 's') as keyof typeof UNIT_MS;
+  return Math.round(Number(match[1]) * UNIT_MS[unit]);
+}
+
 export function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }

@@ -1,18 +1,23 @@
 // What the serve primary and its data-plane workers say to each other over cluster IPC.
 
-import type { ApplyReport, DataPlaneOptions } from '../dataplane/types.js';
+import type { ApplyReport, DataPlaneOptions, DataPlaneStats } from '../dataplane/types.js';
 import type { IR } from '../ir/types.js';
 
 /** Given to each worker at fork time (environment GATEHOUSE_WORKER_SETTINGS, JSON). */
 export interface WorkerSettings {
   dataPlane: Omit<DataPlaneOptions, 'observer'>;
   log: { level: string; format: 'json' | 'text' };
+  /** Access log target (off, stdout, or a file every worker appends to). */
+  accessLog: string;
 }
 
-export type ToWorker = { type: 'apply'; ir: IR; generation: number } | { type: 'close' };
+export type ToWorker = { type: 'apply'; ir: IR; generation: number } | { type: 'drain' } | { type: 'close' };
 
 export type ToPrimary =
   /** Sent once the worker listens for messages: earlier ones would be lost. */
   | { type: 'ready' }
   | { type: 'applied'; generation: number; report: ApplyReport }
-  | { type: 'apply-failed'; generation: number; message: string };
+  | { type: 'apply-failed'; generation: number; message: string }
+  /** Sent every second and when something changes that a drain waits for. */
+  | { type: 'stats'; stats: DataPlaneStats }
+  | { type: 'drained' };

@@ -6,17 +6,25 @@
 
 import process from 'node:process';
 import { createDataPlane } from '../dataplane/runtime.js';
+import { AccessLog } from '../observability/access-log.js';
 import { componentLogger, createLogger, type LogFormat } from '../observability/logger.js';
 import type { ToPrimary, ToWorker, WorkerSettings } from './worker-messages.js';
 
 const settings = JSON.parse(process.env.GATEHOUSE_WORKER_SETTINGS ?? '{}') as WorkerSettings;
 const root = createLogger({ level: settings.log.level, format: settings.log.format as LogFormat });
 const logger = componentLogger(root, 'worker').child({ worker: process.pid });
+const accessLog = AccessLog.open(settings.accessLog, (err) =>
+  logger.error({ err }, 'access log write failed'),
+);
 const dataPlane = createDataPlane({
   ...settings.dataPlane,
   logger: componentLogger(root, 'dataplane'),
   reusePort: true,
+  ...(accessLog === undefined ? {} : { observer: accessLog }),
 });
+/** Connection and request counts for the primary's /metrics gauges and drain progress. */
+const reportStats = () => send({ type: 'stats', stats: dataPlane.stats() });
+setInterval(reportStats, 1000).unref();
 
 function send(message: ToPrimary): void {
   if (process.connected) process.send?.(message);
@@ -28,8 +36,16 @@ process.on('message', (message: ToWorker) => {
       (report) => send({ type: 'applied', generation: message.generation, report }),
       (err: unknown) => send({ type: 'apply-failed', generation: message.generation, message: String(err) }),
     );
+  } else if (message.type === 'drain') {
+    void dataPlane.drain().then(() => {
+      reportStats();
+      send({ type: 'drained' });
+    });
   } else if (message.type === 'close') {
-    void dataPlane.close().finally(() => process.exit(0));
+    void dataPlane
+      .close()
+      .then(() => accessLog?.close())
+      .finally(() => process.exit(0));
   }
 });
 

@@ -9,7 +9,7 @@
 
 import cluster, { type Worker } from 'node:cluster';
 import { fileURLToPath } from 'node:url';
-import type { ApplyReport, DataPlane, DataPlaneOptions } from '../dataplane/types.js';
+import type { ApplyReport, DataPlane, DataPlaneOptions, DataPlaneStats } from '../dataplane/types.js';
 import type { IR } from '../ir/types.js';
 import type { Logger } from '../observability/logger.js';
 import type { ToPrimary, ToWorker, WorkerSettings } from './worker-messages.js';
@@ -19,6 +19,8 @@ export interface WorkerPoolOptions {
   dataPlane: Omit<DataPlaneOptions, 'observer'>;
   /** Passed to the workers' loggers. */
   log: { level: string; format: 'json' | 'text' };
+  /** Each worker writes its own exchanges here (off, stdout, or a file). */
+  accessLog?: string;
   logger: Logger;
 }
 
@@ -33,6 +35,8 @@ interface WorkerState {
   /** Latest generation this worker has applied. */
   applied: number;
   report: ApplyReport | undefined;
+  stats: DataPlaneStats | undefined;
+  drained: boolean;
 }
 
 interface Waiter {
@@ -45,10 +49,11 @@ export class WorkerPool implements DataPlane {
   private readonly waiters: Waiter[] = [];
   private current: { ir: IR; generation: number } | undefined;
   private closing = false;
+  private draining: { resolve(): void } | undefined;
   private lastRestart = 0;
 
   constructor(private readonly options: WorkerPoolOptions) {
-    const settings: WorkerSettings = { dataPlane: options.dataPlane, log: options.log };
+    const settings = this.settings();
     cluster.setupPrimary({
       exec: fileURLToPath(new URL('./worker-process.js', import.meta.url)),
       serialization: 'advanced',
@@ -69,6 +74,32 @@ export class WorkerPool implements DataPlane {
     });
   }
 
+  /** Drains every worker; resolves once all of them have no connection left. */
+  drain(): Promise<void> {
+    for (const state of this.states.values()) this.send(state.worker, { type: 'drain' });
+    return new Promise((resolve) => {
+      this.draining = { resolve };
+      this.settleDrain();
+    });
+  }
+
+  /** The workers' latest counts, summed (reported each second). */
+  stats(): DataPlaneStats {
+    const total: DataPlaneStats = {
+      draining: this.draining !== undefined,
+      connections: 0,
+      inFlight: 0,
+      upstreams: [],
+    };
+    for (const { stats } of this.states.values()) {
+      if (stats === undefined) continue;
+      total.connections += stats.connections;
+      total.inFlight += stats.inFlight;
+      total.upstreams.push(...stats.upstreams);
+    }
+    return total;
+  }
+
   async close(): Promise<void> {
     this.closing = true;
     const exits = [...this.states.values()].map(({ worker }) => {
@@ -87,7 +118,14 @@ export class WorkerPool implements DataPlane {
 
   private fork(settings: WorkerSettings): void {
     const worker = cluster.fork({ GATEHOUSE_WORKER_SETTINGS: JSON.stringify(settings) });
-    const state: WorkerState = { worker, ready: false, applied: 0, report: undefined };
+    const state: WorkerState = {
+      worker,
+      ready: false,
+      applied: 0,
+      report: undefined,
+      stats: undefined,
+      drained: false,
+    };
     this.states.set(worker.id, state);
     worker.on('message', (message: ToPrimary) => this.onMessage(state, message));
     worker.on('error', () => {});
@@ -102,6 +140,11 @@ export class WorkerPool implements DataPlane {
       state.applied = Math.max(state.applied, message.generation);
       state.report = message.report;
       this.settleWaiters();
+    } else if (message.type === 'stats') {
+      state.stats = message.stats;
+    } else if (message.type === 'drained') {
+      state.drained = true;
+      this.settleDrain();
     } else if (message.type === 'apply-failed') {
       this.options.logger.error(
         { worker: state.worker.process.pid, generation: message.generation, err: message.message },
@@ -113,6 +156,8 @@ export class WorkerPool implements DataPlane {
 
   private onExit(worker: Worker, code: number | null, signal: string | null): void {
     if (!this.states.delete(worker.id) || this.closing) return;
+    this.settleDrain();
+    if (this.draining !== undefined) return;
     this.options.logger.error(
       { worker: worker.process.pid, code, signal },
       'worker exited; starting another',
@@ -120,7 +165,7 @@ export class WorkerPool implements DataPlane {
     const now = Date.now();
     const delay = now - this.lastRestart < RESTART_BACKOFF_MS ? RESTART_BACKOFF_MS : 0;
     this.lastRestart = now + delay;
-    const settings: WorkerSettings = { dataPlane: this.options.dataPlane, log: this.options.log };
+    const settings = this.settings();
     setTimeout(() => {
       if (!this.closing) this.fork(settings);
     }, delay).unref();
@@ -138,6 +183,17 @@ export class WorkerPool implements DataPlane {
       this.waiters.splice(i, 1);
       waiter.resolve({ ...report, generation: waiter.generation });
     }
+  }
+
+  private settleDrain(): void {
+    if (this.draining === undefined) return;
+    for (const state of this.states.values()) if (!state.drained) return;
+    this.draining.resolve();
+  }
+
+  private settings(): WorkerSettings {
+    const { dataPlane, log, accessLog } = this.options;
+    return { dataPlane, log, accessLog: accessLog ?? 'off' };
   }
 
   private send(worker: Worker, message: ToWorker): void {

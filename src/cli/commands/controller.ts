@@ -3,12 +3,20 @@
 // writes. Until per-Gateway proxies are provisioned, this process also serves the traffic.
 //
 // Start order: admin (so /readyz answers 503 while syncing), data plane, leader election, then
-// the provider, whose first snapshot only arrives after every kind has listed once.
+// the provider, whose first snapshot only arrives after every kind has listed once. SIGTERM,
+// SIGINT and POST /drain release the Lease at once (the standby takes over status), drain the
+// traffic while the watches keep endpoints current, then stop (see runtime/drain.ts).
 
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
-import { isLoopback, parseAdminAddress, startAdminServer } from '../../admin/server.js';
+import { type AdminServer, isLoopback, parseAdminAddress, startAdminServer } from '../../admin/server.js';
 import { createDataPlane } from '../../dataplane/runtime.js';
+import {
+  registerLeader,
+  registerResourceCounts,
+  registerStatusWriterStats,
+  registerWatchStats,
+} from '../../observability/controlplane-metrics.js';
 import { componentLogger } from '../../observability/logger.js';
 import { loadKubeConfig } from '../../provider/kubernetes/client.js';
 import { KubernetesProvider } from '../../provider/kubernetes/provider.js';
@@ -17,6 +25,7 @@ import { Pipeline } from '../../runtime/pipeline.js';
 import { KubernetesStatusWriter } from '../../status/kubernetes/writer.js';
 import { DEFAULT_CONTROLLER_NAME } from '../../translator/types.js';
 import { adminRoutes } from '../admin-routes.js';
+import { addOperatingOptions, type OperatingFlags, Operations } from '../operating.js';
 import {
   DEFAULT_ADMIN_ADDRESS,
   type LoggingFlags,
@@ -26,7 +35,7 @@ import {
   parseLogFormat,
 } from '../options.js';
 
-interface ControllerFlags extends LoggingFlags {
+interface ControllerFlags extends LoggingFlags, OperatingFlags {
   kubeconfig?: string;
   context?: string;
   controllerName: string;
@@ -41,7 +50,7 @@ interface ControllerFlags extends LoggingFlags {
 }
 
 export function registerController(program: Command): void {
-  program
+  const command = program
     .command('controller')
     .description('watch the Kubernetes API, write Gateway API status, and serve the traffic')
     .option('--kubeconfig <path>', 'kubeconfig file (default: $KUBECONFIG, in-cluster, ~/.kube/config)')
@@ -63,8 +72,8 @@ export function registerController(program: Command): void {
     .option('--leader-election-id <id>', 'this replica identity (default: $POD_NAME or hostname)')
     .option('--lease-name <name>', 'name of the Lease', 'gatehouse-controller')
     .option('--log-level <level>', 'trace, debug, info, warn, error', 'info')
-    .option('--log-format <format>', 'json or text', parseLogFormat, 'json')
-    .action((flags: ControllerFlags) => runController(flags));
+    .option('--log-format <format>', 'json or text', parseLogFormat, 'json');
+  addOperatingOptions(command).action((flags: ControllerFlags) => runController(flags));
 }
 
 async function runController(flags: ControllerFlags): Promise<void> {
@@ -82,15 +91,17 @@ async function runController(flags: ControllerFlags): Promise<void> {
   });
   log.info({ source, server: kubeConfig.getCurrentCluster()?.server }, 'connecting to the Kubernetes API');
 
+  const ops = new Operations(flags, root);
   const writer = new KubernetesStatusWriter({
     kubeConfig,
     controllerName: flags.controllerName,
-    logger: componentLogger(root, 'status'),
+    logger: root,
   });
   const dataPlane = createDataPlane({
     defaultBind: flags.bind,
     ...(flags.addressPool ? { addressPool: flags.addressPool } : {}),
-    logger: componentLogger(root, 'dataplane'),
+    logger: root,
+    ...(ops.dataPlaneObserver ? { observer: ops.dataPlaneObserver } : {}),
   });
   // The provider is created below; the pipeline publishes statuses against its store.
   let provider: KubernetesProvider | undefined;
@@ -98,21 +109,19 @@ async function runController(flags: ControllerFlags): Promise<void> {
     translate: { controllerName: flags.controllerName },
     dataPlane,
     logger: componentLogger(root, 'pipeline'),
+    observer: ops.pipelineObserver,
     onPublished: (state) => {
       if (provider) void writer.write(state.statuses, provider.store);
     },
   });
   provider = new KubernetesProvider({
     kubeConfig,
-    logger: componentLogger(root, 'provider.kubernetes'),
-    onSnapshot: (snapshot) => pipeline.submit(snapshot),
+    logger: root,
+    onSnapshot: (snapshot, info) =>
+      pipeline.submit(snapshot, info.reason === 'change' ? info.firstChangeAt : undefined),
   });
   const synced = provider;
-  const adminServer = await startAdminServer({
-    ...admin,
-    logger: componentLogger(root, 'admin'),
-    routes: adminRoutes(pipeline, () => synced.synced),
-  });
+  registerControllerMetrics(ops, synced, writer);
 
   const elector = flags.leaderElection
     ? new LeaderElector({
@@ -126,19 +135,41 @@ async function runController(flags: ControllerFlags): Promise<void> {
         onStoppedLeading: () => writer.setLeader(false),
       })
     : undefined;
+  let adminServer: AdminServer | undefined;
+  const drain = ops.drainOnSignals(
+    dataPlane,
+    async () => {
+      await synced.stop();
+      await writer.idle();
+      await dataPlane.close();
+      await adminServer?.close();
+      log.info('stopped');
+    },
+    async () => {
+      await elector?.stop();
+    },
+  );
+  adminServer = await startAdminServer({
+    ...admin,
+    logger: componentLogger(root, 'admin'),
+    routes: adminRoutes(pipeline, { synced: () => synced.synced, drain, metrics: ops.metrics }),
+  });
   if (elector) void elector.start();
   else writer.setLeader(true);
   void provider.start();
+}
 
-  const shutdown = async (signal: string) => {
-    log.info({ signal }, 'shutting down');
-    await elector?.stop();
-    await synced.stop();
-    await writer.idle();
-    await dataPlane.close();
-    await adminServer.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+function registerControllerMetrics(
+  ops: Operations,
+  provider: KubernetesProvider,
+  writer: KubernetesStatusWriter,
+): void {
+  registerResourceCounts(ops.metrics, () =>
+    Object.fromEntries(
+      Object.keys(provider.stats.kinds).map((kind) => [kind, provider.store.keys(kind).length]),
+    ),
+  );
+  registerWatchStats(ops.metrics, provider.stats);
+  registerStatusWriterStats(ops.metrics, writer.stats);
+  registerLeader(ops.metrics, () => writer.isLeader);
 }

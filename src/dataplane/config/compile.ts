@@ -18,6 +18,8 @@ export interface CompileContext {
   readonly logger: Logger;
   /** Filled with the keys of every endpoint the new configuration uses. */
   readonly usedEndpoints: Set<string>;
+  /** Filled with the cluster targets of the new configuration (for upstream pool stats). */
+  readonly clusterTargets?: Map<string, ClusterTarget>;
 }
 
 export interface CompiledGateway {
@@ -39,7 +41,9 @@ function compileClusters(clusters: Record<string, ClusterIR>, ctx: CompileContex
     const endpoints = cluster.endpoints.map((e) =>
       ctx.registry.endpoint(cluster.protocol, e, ctx.usedEndpoints),
     );
-    targets.set(name, new ClusterTarget(name, cluster.protocol, endpoints));
+    const target = new ClusterTarget(name, cluster.protocol, endpoints);
+    targets.set(name, target);
+    ctx.clusterTargets?.set(name, target);
   }
   return targets;
 }
@@ -64,6 +68,7 @@ function compilePort(
   // Clients without SNI get the catch-all listener's certificate, else the first one that loads.
   const defaultIdentity = listeners.any?.identity ?? compiled.find((l) => l.identity !== undefined)?.identity;
   return {
+    gateway,
     port: port.port,
     protocol: port.protocol,
     scheme: port.protocol === 'HTTPS' ? 'https' : 'http',

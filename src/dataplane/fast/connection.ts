@@ -158,6 +158,7 @@ export class FastConnection {
     this.lastActive = coarseNow();
     request.exchange = undefined;
     request.detachBody();
+    request.finish(undefined);
     if (!reusable || !this.keepsAlive(request)) {
       this.queue.length = 0;
       this.detached = true;
@@ -253,6 +254,7 @@ export class FastConnection {
     const current = this.current;
     this.current = undefined;
     current?.exchange?.clientGone();
+    current?.finish('client_abort');
     if (this.websocket === undefined) {
       this.stopConsuming();
       this.parser.close();

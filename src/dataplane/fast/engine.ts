@@ -5,6 +5,7 @@
 
 import type { Socket } from 'node:net';
 import type { CompiledPort } from '../config/types.js';
+import type { ExchangeSet } from '../exchange.js';
 import { serveWebSocket } from '../upgrade.js';
 import { FastConnection, type FastListener } from './connection.js';
 import { serveFastRequest } from './handle.js';
@@ -20,7 +21,10 @@ export class FastEngine implements FastListener {
   private readonly connections = new Set<FastConnection>();
   private readonly sweep: Sweep;
 
-  constructor(private readonly currentConfig: () => CompiledPort) {
+  constructor(
+    private readonly currentConfig: () => CompiledPort,
+    private readonly exchanges: ExchangeSet,
+  ) {
     this.sweep = everySecond((now) => this.closeIdle(now - KEEP_ALIVE_TIMEOUT_MS));
   }
 
@@ -37,14 +41,16 @@ export class FastEngine implements FastListener {
   }
 
   serve(connection: FastConnection, request: FastRequest): void {
-    serveFastRequest(connection, request);
+    request.record = this.exchanges.beginOwn(this.config.gateway, request.source());
+    serveFastRequest(connection, request, request.record);
   }
 
   upgrade(connection: FastConnection, request: FastRequest, head: Buffer): void {
     this.connections.delete(connection);
     const { method, url } = request;
-    const view = { method, url, headers: headerObject(request.raw), socket: connection.socket };
-    serveWebSocket(this.config, view, connection.socket, head);
+    const httpVersion = request.http11 ? '1.1' : '1.0';
+    const view = { method, url, httpVersion, headers: headerObject(request.raw), socket: connection.socket };
+    serveWebSocket(this.config, view, connection.socket, head, this.exchanges);
   }
 
   /** Draining: idle connections close now, the others after their current response. */
@@ -58,7 +64,8 @@ export class FastEngine implements FastListener {
     this.sweep.cancel();
   }
 
-  private closeIdle(limit: number): void {
+  /** Closes the idle connections that received nothing since `limit` (all idle ones by default). */
+  closeIdle(limit = Number.POSITIVE_INFINITY): void {
     for (const connection of this.connections) {
       if (connection.lastActive <= limit) connection.closeIfIdle();
     }

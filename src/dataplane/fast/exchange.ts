@@ -7,6 +7,7 @@
 // one when the request has no body (the keep-alive race); otherwise 502 (connect, reset,
 // malformed) or 504 (route timeout) — or, once the response has started, a reset of the client.
 
+import type { Exchange } from '../exchange.js';
 import type { HeaderPairs } from '../filters/cors.js';
 import { applyHeaderMod, type HeaderMod } from '../filters/headers.js';
 import { sendStatus } from '../respond.js';
@@ -50,6 +51,7 @@ export class ProxyExchange implements UpstreamHandler, BodySink, ClientGone {
   private done = false;
   private onClientDrain: (() => void) | undefined;
   private onUpstreamDrain: (() => void) | undefined;
+  private dispatchedAt = 0;
 
   constructor(
     private readonly connection: FastConnection,
@@ -58,6 +60,7 @@ export class ProxyExchange implements UpstreamHandler, BodySink, ClientGone {
     private readonly head: string,
     private readonly edits: ResponseEdits | undefined,
     timeoutMs: number,
+    private readonly record: Exchange,
   ) {
     request.exchange = this;
     if (timeoutMs > 0) this.timer = setTimeout(onDeadline, timeoutMs, this);
@@ -94,6 +97,8 @@ export class ProxyExchange implements UpstreamHandler, BodySink, ClientGone {
   onResponseHead(status: number, raw: string[]): boolean {
     if (this.done) return false;
     const request = this.request;
+    this.record.upstreamMs = performance.now() - this.dispatchedAt;
+    request.status = status;
     const bodyless = request.isHead || bodylessStatus(status);
     let lines: string | undefined = this.edits === undefined ? copyResponseHeaders(raw) : undefined;
     if (lines === undefined) {
@@ -121,6 +126,7 @@ export class ProxyExchange implements UpstreamHandler, BodySink, ClientGone {
 
   onResponseBody(chunk: Buffer): void {
     if (this.done) return;
+    this.request.bytesOut += chunk.length;
     if (this.chunkedOut) this.out += chunkPrefix(chunk.length);
     if (chunk.length <= INLINE_BODY_LIMIT) {
       // Small bodies join the head in one string: one write, no Buffer list to gather.
@@ -162,6 +168,7 @@ export class ProxyExchange implements UpstreamHandler, BodySink, ClientGone {
       this.dispatch();
       return;
     }
+    this.record.errorKind = phase === 'connect' ? 'connect' : phase === 'malformed' ? 'other' : 'reset';
     this.fail(502);
   }
 
@@ -169,6 +176,7 @@ export class ProxyExchange implements UpstreamHandler, BodySink, ClientGone {
 
   clientGone(): void {
     if (this.done) return;
+    this.record.errorKind = 'client_abort';
     this.settle();
     this.upstream?.destroy();
     this.upstream = undefined;
@@ -179,10 +187,12 @@ export class ProxyExchange implements UpstreamHandler, BodySink, ClientGone {
     if (this.done) return;
     this.upstream?.destroy();
     this.upstream = undefined;
+    this.record.errorKind = 'timeout';
     this.fail(504);
   }
 
   private dispatch(): void {
+    this.dispatchedAt = performance.now();
     this.upstream = this.pool.acquire(this);
     this.upstream.write(this.head);
     if (!this.request.hasBody) this.requestSent = true;

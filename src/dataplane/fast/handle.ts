@@ -4,6 +4,7 @@
 // pool (exchange.ts); requests with mirrors, and requests to h2c clusters, take the undici path
 // of proxy.ts, their body handed over as a stream.
 
+import type { Exchange } from '../exchange.js';
 import type { HeaderPairs } from '../filters/cors.js';
 import { actualResponseHeaders, isPreflight, preflightHeaders } from '../filters/cors.js';
 import { applyHeaderMod } from '../filters/headers.js';
@@ -13,6 +14,8 @@ import {
   pickEndpoint,
   prepareUpstreamRequest,
   type RoutedRequest,
+  recordRoute,
+  rejectionFor,
 } from '../proxy.js';
 import { sendDirect, sendPreflight, sendRedirect, sendStatus } from '../respond.js';
 import { normalizeHost } from '../router/hostname.js';
@@ -26,9 +29,9 @@ import { FastMatchRequest, type FastRequest } from './request.js';
 import { FastResponse } from './response.js';
 
 /** The entry point: a failure while handling one request answers 500, never throws. */
-export function serveFastRequest(connection: FastConnection, request: FastRequest): void {
+export function serveFastRequest(connection: FastConnection, request: FastRequest, record: Exchange): void {
   try {
-    handleRequest(connection, request);
+    handleRequest(connection, request, record);
   } catch {
     const res =
       request.exchange instanceof FastResponse ? request.exchange : new FastResponse(connection, request);
@@ -37,21 +40,19 @@ export function serveFastRequest(connection: FastConnection, request: FastReques
   }
 }
 
-function handleRequest(connection: FastConnection, request: FastRequest): void {
+function handleRequest(connection: FastConnection, request: FastRequest, record: Exchange): void {
   const port = connection.config;
   const host = normalizeHost(request.authority);
   const listener = port.listeners.lookup(host);
-  if (listener === undefined) {
-    answer(connection, request, 404);
-    return;
-  }
-  const match = new FastMatchRequest(request, host);
-  const route = listener.routes.find(match);
-  if (route === undefined) {
+  const match = listener === undefined ? undefined : new FastMatchRequest(request, host);
+  const route = match === undefined ? undefined : listener?.routes.find(match);
+  if (listener === undefined || match === undefined || route === undefined) {
+    record.rejection = rejectionFor(404);
     answer(connection, request, 404);
     return;
   }
   const routed: RoutedRequest = { listener, match, route, authority: request.authority };
+  recordRoute(record, routed);
   const behavior = route.value;
   let cors: HeaderPairs | undefined;
   if (behavior.cors !== undefined) {
@@ -77,7 +78,7 @@ function handleRequest(connection: FastConnection, request: FastRequest): void {
     sendDirect(new FastResponse(connection, request), action.status, action.body);
     return;
   }
-  forward(connection, request, routed, action.backends.pick(Math.random()), cors);
+  forward(connection, request, routed, action.backends.pick(Math.random()), cors, record);
 }
 
 function forward(
@@ -86,20 +87,21 @@ function forward(
   routed: RoutedRequest,
   backend: BackendTarget | undefined,
   cors: HeaderPairs | undefined,
+  record: Exchange,
 ): void {
   const behavior = routed.route.value;
   if (behavior.mirrors.length > 0 || backend?.cluster?.protocol === 'h2c') {
-    forwardViaUndici(connection, request, routed, backend, cors);
+    forwardViaUndici(connection, request, routed, backend, cors, record);
     return;
   }
-  const endpoint = pickEndpoint(backend);
+  const endpoint = pickEndpoint(backend, record);
   if (typeof endpoint === 'number') {
     answer(connection, request, endpoint);
     return;
   }
   let head: string;
   try {
-    head = upstreamHead(connection, request, routed, backend as BackendTarget, endpoint);
+    head = upstreamHead(connection, request, routed, backend as BackendTarget, endpoint, record.requestId);
   } catch {
     answer(connection, request, 502);
     return;
@@ -113,7 +115,8 @@ function forward(
     answer(connection, request, 502);
     return;
   }
-  new ProxyExchange(connection, request, pool, head, edits, behavior.timeoutMs).start();
+  record.upstreamAddress = endpoint.label;
+  new ProxyExchange(connection, request, pool, head, edits, behavior.timeoutMs, record).start();
 }
 
 function answer(connection: FastConnection, request: FastRequest, status: number): void {
@@ -131,6 +134,7 @@ function upstreamHead(
   routed: RoutedRequest,
   backend: BackendTarget,
   endpoint: Endpoint,
+  requestId: string,
 ): string {
   const behavior = routed.route.value;
   const framing = request.chunked ? 'transfer-encoding: chunked\r\n' : '';
@@ -142,7 +146,8 @@ function upstreamHead(
     backend.requestHeaders !== undefined ||
     request.connectionNames
   ) {
-    const { headers, path } = prepareUpstreamRequest(port, headerObject(request.raw), address, routed);
+    const source = headerObject(request.raw);
+    const { headers, path } = prepareUpstreamRequest(port, source, address, routed, requestId);
     if (backend.requestHeaders !== undefined) applyHeaderMod(backend.requestHeaders, headers);
     if (headers.host === '') headers.host = `${endpoint.address}:${endpoint.port}`;
     return `${request.method} ${path} HTTP/1.1\r\n${serializeHeaders(headers)}${framing}\r\n`;
@@ -162,7 +167,8 @@ function upstreamHead(
         : `${request.forwardedFor}, ${address}`;
   head += `host: ${authority === '' ? `${endpoint.address}:${endpoint.port}` : authority}\r\n`;
   if (forwardedFor !== '') head += `x-forwarded-for: ${forwardedFor}\r\n`;
-  return `${head}x-forwarded-proto: ${port.scheme}\r\nx-forwarded-host: ${authority}\r\n${framing}\r\n`;
+  head += `x-forwarded-proto: ${port.scheme}\r\nx-forwarded-host: ${authority}\r\n`;
+  return `${head}x-request-id: ${requestId}\r\n${framing}\r\n`;
 }
 
 /** Mirrors and h2c clusters: proxy.ts's undici exchange, the body handed over as a stream. */
@@ -172,6 +178,7 @@ function forwardViaUndici(
   routed: RoutedRequest,
   backend: BackendTarget | undefined,
   cors: HeaderPairs | undefined,
+  record: Exchange,
 ): void {
   const res = new FastResponse(connection, request);
   let body: BodyStream | null = null;
@@ -180,5 +187,5 @@ function forwardViaUndici(
     request.attachBody(body);
   }
   const source = { headers: headerObject(request.raw), clientAddress: connection.clientAddress, body };
-  forwardRequest(connection.config, source, res, routed, backend, cors);
+  forwardRequest(connection.config, source, res, routed, backend, cors, record);
 }

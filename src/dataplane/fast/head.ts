@@ -34,6 +34,8 @@ export interface RequestScan {
   connectionNames: boolean;
   /** The Upgrade header, lower-cased ('' when absent). */
   upgrade: string;
+  /** X-Request-Id as received (undefined when absent). */
+  requestIdHeader: string | undefined;
 }
 
 export function scanRequest(raw: readonly string[], out: RequestScan): void {
@@ -44,6 +46,7 @@ export function scanRequest(raw: readonly string[], out: RequestScan): void {
   out.expectContinue = false;
   out.connectionNames = false;
   out.upgrade = '';
+  out.requestIdHeader = undefined;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i] as string;
     switch (name.length) {
@@ -59,6 +62,9 @@ export function scanRequest(raw: readonly string[], out: RequestScan): void {
         break;
       case 10:
         if (sameName(name, 'connection')) out.connectionNames ||= listsOtherNames(raw[i + 1] as string);
+        break;
+      case 12:
+        if (sameName(name, 'x-request-id')) out.requestIdHeader = raw[i + 1] as string;
         break;
       case 14:
         if (sameName(name, 'content-length')) out.hasBody ||= (raw[i + 1] as string) !== '0';
@@ -89,7 +95,7 @@ function listsOtherNames(connection: string): boolean {
 
 /**
  * Whether a request header stays on the client's side of the proxy: hop-by-hop headers, Expect
- * (answered here), Host and the X-Forwarded-* set the proxy writes itself.
+ * (answered here), Host, X-Request-Id and the X-Forwarded-* set the proxy writes itself.
  */
 export function isProxyOwnedRequestHeader(name: string): boolean {
   switch (name.length) {
@@ -103,6 +109,8 @@ export function isProxyOwnedRequestHeader(name: string): boolean {
       return sameName(name, 'upgrade') || sameName(name, 'trailer');
     case 10:
       return sameName(name, 'connection') || sameName(name, 'keep-alive');
+    case 12:
+      return sameName(name, 'x-request-id');
     case 14:
       return sameName(name, 'http2-settings');
     case 15:

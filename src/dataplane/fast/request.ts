@@ -3,6 +3,7 @@
 // request has a destination (pipelined requests wait their turn) are kept until it has one; once
 // the response is complete, the rest of the body is read and dropped.
 
+import type { Exchange, ExchangeSource } from '../exchange.js';
 import { BaseMatchRequest } from '../router/match.js';
 import { type RequestScan, sameName, scanRequest } from './head.js';
 
@@ -27,6 +28,13 @@ export class FastRequest implements RequestScan {
   expectContinue = false;
   connectionNames = false;
   upgrade = '';
+  requestIdHeader: string | undefined = undefined;
+  /** The observer's record, once the request is being answered. */
+  record: Exchange | undefined;
+  /** Status sent to the client (0 until a response head is written). */
+  status = 0;
+  bytesIn = 0;
+  bytesOut = 0;
   /** HTTP/1.1 or later (else HTTP/1.0). */
   readonly http11: boolean;
   readonly isHead: boolean;
@@ -61,7 +69,23 @@ export class FastRequest implements RequestScan {
     return value;
   }
 
+  /** What the observer's record is made from. */
+  source(): ExchangeSource {
+    const headers = { host: this.authority, 'x-request-id': this.requestIdHeader };
+    return { method: this.method, url: this.url, httpVersion: this.http11 ? '1.1' : '1.0', headers };
+  }
+
+  /** Completes the observer's record (once). */
+  finish(errorKind: 'client_abort' | undefined): void {
+    const record = this.record;
+    if (record === undefined) return;
+    this.record = undefined;
+    if (errorKind !== undefined && record.errorKind === '') record.errorKind = errorKind;
+    record.finish(this.status, this.bytesIn, this.bytesOut);
+  }
+
   pushBody(chunk: Buffer): void {
+    this.bytesIn += chunk.length;
     if (this.sink !== undefined) this.sink.write(chunk);
     else if (this.buffered === undefined) this.buffered = [chunk];
     else this.buffered.push(chunk);

@@ -14,6 +14,7 @@ const FRAMING = new Set(['connection', 'transfer-encoding', 'keep-alive']);
 
 export class FastResponse implements ClientResponse, ClientGone {
   headersSent = false;
+  statusCode = 200;
   writableEnded = false;
   private chunked = false;
   private bodyless = false;
@@ -52,6 +53,8 @@ export class FastResponse implements ClientResponse, ClientGone {
     else if (!request.http11) lines += 'connection: keep-alive\r\n';
     this.pendingHead = `${statusLine(status)}${lines}\r\n`;
     this.headersSent = true;
+    this.statusCode = status;
+    request.status = status;
     return this;
   }
 
@@ -59,6 +62,7 @@ export class FastResponse implements ClientResponse, ClientGone {
     if (this.writableEnded) return false;
     const socket = this.connection.socket;
     if (this.bodyless || chunk.length === 0) return this.flushHead();
+    this.request.bytesOut += chunk.length;
     socket.cork();
     this.flushHead();
     let ok: boolean;
@@ -90,6 +94,10 @@ export class FastResponse implements ClientResponse, ClientGone {
   destroy(): this {
     this.connection.socket.destroy();
     return this;
+  }
+
+  on(event: 'drain' | 'close', listener: () => void): this {
+    return this.once(event, listener);
   }
 
   once(event: 'drain' | 'close', listener: () => void): this {

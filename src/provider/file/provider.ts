@@ -24,6 +24,8 @@ export interface SnapshotInfo {
   changedFiles: string[];
   /** Files whose current content is refused (their last good objects are in the snapshot). */
   failedFiles: string[];
+  /** Epoch ms the first file change behind this snapshot was seen (absent for the initial load). */
+  firstChangeAt?: number;
 }
 
 export interface FileProviderOptions {
@@ -56,6 +58,8 @@ export class FileProvider {
   private reportedDuplicates = new Set<string>();
   private reportedMissing = new Set<string>();
   private pending = false;
+  /** When the watcher first reported a change not read yet. */
+  private changeSeenAt: number | undefined;
   private running: Promise<void> | undefined;
   private closed = false;
 
@@ -68,7 +72,10 @@ export class FileProvider {
   async start(): Promise<void> {
     this.watcher = new ChangeWatcher(
       this.options.paths,
-      () => this.requestReload(),
+      () => {
+        this.changeSeenAt ??= Date.now();
+        this.requestReload();
+      },
       (path, err) => this.log.debug({ path, err: err.message }, 'watch interrupted; watching again'),
       this.options.debounce,
     );
@@ -105,6 +112,8 @@ export class FileProvider {
   }
 
   private async reload(): Promise<void> {
+    const changedAt = this.changeSeenAt;
+    this.changeSeenAt = undefined;
     const { files, missing } = await listManifestFiles(this.options.paths);
     this.reportMissing(missing);
     const listed = new Set(files);
@@ -122,7 +131,7 @@ export class FileProvider {
       this.log.info({ file }, `${file}: removed; its objects are gone`);
       changed = true;
     }
-    if (changed && !this.closed) this.publish();
+    if (changed && !this.closed) this.publish(changedAt);
   }
 
   private applyFile(file: string, text: string): void {
@@ -153,7 +162,7 @@ export class FileProvider {
     this.log.error({ ...problemFields(first), keptObjects: kept.length }, message);
   }
 
-  private publish(): void {
+  private publish(changedAt: number | undefined): void {
     const built = buildSnapshot(
       [...this.files.values()].map((state) => state.good),
       this.tracker,
@@ -165,6 +174,7 @@ export class FileProvider {
       revision: ++this.revision,
       changedFiles: [...this.changedSinceSnapshot],
       failedFiles: [...this.files].filter(([, state]) => state.failed).map(([file]) => file),
+      ...(changedAt === undefined ? {} : { firstChangeAt: changedAt }),
     };
     this.changedSinceSnapshot = new Set();
     try {
