@@ -1,5 +1,6 @@
 // What the serve primary and its data-plane workers say to each other over cluster IPC.
 
+import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 import type { ApplyReport, DataPlaneOptions, DataPlaneStats } from '../dataplane/types.js';
 import type { IR } from '../ir/types.js';
 
@@ -11,7 +12,11 @@ export interface WorkerSettings {
   accessLog: string;
 }
 
-export type ToWorker = { type: 'apply'; ir: IR; generation: number } | { type: 'drain' } | { type: 'close' };
+export type ToWorker =
+  | { type: 'apply'; ir: IR; generation: number }
+  | { type: 'drain' }
+  | { type: 'metrics'; id: number }
+  | { type: 'close' };
 
 export type ToPrimary =
   /** Sent once the worker listens for messages: earlier ones would be lost. */
@@ -20,4 +25,6 @@ export type ToPrimary =
   | { type: 'apply-failed'; generation: number; message: string }
   /** Sent every second and when something changes that a drain waits for. */
   | { type: 'stats'; stats: DataPlaneStats }
-  | { type: 'drained' };
+  | { type: 'drained' }
+  /** The worker's data-plane metrics, as prom-client's getMetricsAsJSON() gives them. */
+  | { type: 'metrics'; id: number; metrics: MetricObjectWithValues<MetricValue<string>>[] };

@@ -5,14 +5,19 @@
 // node:cluster's round-robin: the primary accepts and hands each connection to a worker.
 
 import process from 'node:process';
+import { Registry } from 'prom-client';
 import { createDataPlane } from '../dataplane/runtime.js';
 import { AccessLog } from '../observability/access-log.js';
+import { DataPlaneMetrics } from '../observability/dataplane-metrics.js';
 import { componentLogger, createLogger, type LogFormat } from '../observability/logger.js';
+import { combineObservers } from '../observability/observers.js';
 import type { ToPrimary, ToWorker, WorkerSettings } from './worker-messages.js';
 
 const settings = JSON.parse(process.env.GATEHOUSE_WORKER_SETTINGS ?? '{}') as WorkerSettings;
 const root = createLogger({ level: settings.log.level, format: settings.log.format as LogFormat });
 const logger = componentLogger(root, 'worker').child({ worker: process.pid });
+/** Only the data-plane metrics: the primary adds these to its own (process, control plane). */
+const metrics = new Registry();
 const accessLog = AccessLog.open(settings.accessLog, (err) =>
   logger.error({ err }, 'access log write failed'),
 );
@@ -20,7 +25,7 @@ const dataPlane = createDataPlane({
   ...settings.dataPlane,
   logger: componentLogger(root, 'dataplane'),
   reusePort: true,
-  ...(accessLog === undefined ? {} : { observer: accessLog }),
+  observer: combineObservers([new DataPlaneMetrics(metrics), accessLog]),
 });
 /** Connection and request counts for the primary's /metrics gauges and drain progress. */
 const reportStats = () => send({ type: 'stats', stats: dataPlane.stats() });
@@ -36,6 +41,8 @@ process.on('message', (message: ToWorker) => {
       (report) => send({ type: 'applied', generation: message.generation, report }),
       (err: unknown) => send({ type: 'apply-failed', generation: message.generation, message: String(err) }),
     );
+  } else if (message.type === 'metrics') {
+    void metrics.getMetricsAsJSON().then((json) => send({ type: 'metrics', id: message.id, metrics: json }));
   } else if (message.type === 'drain') {
     void dataPlane.drain().then(() => {
       reportStats();

@@ -9,6 +9,7 @@
 
 import cluster, { type Worker } from 'node:cluster';
 import { fileURLToPath } from 'node:url';
+import { AggregatorRegistry, type MetricObjectWithValues, type MetricValue, Registry } from 'prom-client';
 import type { ApplyReport, DataPlane, DataPlaneOptions, DataPlaneStats } from '../dataplane/types.js';
 import type { IR } from '../ir/types.js';
 import type { Logger } from '../observability/logger.js';
@@ -27,6 +28,27 @@ export interface WorkerPoolOptions {
 /** Restarts closer together than this are delayed by it (a worker that crashes at start). */
 const RESTART_BACKOFF_MS = 1_000;
 const CLOSE_TIMEOUT_MS = 10_000;
+const METRICS_TIMEOUT_MS = 2_000;
+
+type WorkerMetrics = MetricObjectWithValues<MetricValue<string>>[];
+
+/**
+ * The primary's registry with the workers' data-plane metrics added in (prom-client's cluster
+ * aggregation: counters and histograms summed), for the primary's /metrics.
+ */
+export class ClusterMetrics extends Registry {
+  constructor(
+    private readonly own: Registry,
+    private readonly pool: WorkerPool,
+  ) {
+    super();
+  }
+
+  override async metrics(): Promise<string> {
+    const all = [await this.own.getMetricsAsJSON(), ...(await this.pool.workerMetrics())];
+    return AggregatorRegistry.aggregate(all as Parameters<typeof AggregatorRegistry.aggregate>[0]).metrics();
+  }
+}
 
 interface WorkerState {
   readonly worker: Worker;
@@ -51,6 +73,8 @@ export class WorkerPool implements DataPlane {
   private closing = false;
   private draining: { resolve(): void } | undefined;
   private lastRestart = 0;
+  private metricsRequests = 0;
+  private readonly metricsReplies = new Map<number, (metrics: WorkerMetrics) => void>();
 
   constructor(private readonly options: WorkerPoolOptions) {
     const settings = this.settings();
@@ -76,7 +100,7 @@ export class WorkerPool implements DataPlane {
 
   /** Drains every worker; resolves once all of them have no connection left. */
   drain(): Promise<void> {
-    for (const state of this.states.values()) this.send(state.worker, { type: 'drain' });
+    for (const state of this.states.values()) if (state.ready) this.send(state.worker, { type: 'drain' });
     return new Promise((resolve) => {
       this.draining = { resolve };
       this.settleDrain();
@@ -104,7 +128,7 @@ export class WorkerPool implements DataPlane {
     this.closing = true;
     const exits = [...this.states.values()].map(({ worker }) => {
       const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-      this.send(worker, { type: 'close' });
+      if (this.states.get(worker.id)?.ready) this.send(worker, { type: 'close' });
       const timer = setTimeout(() => worker.process.kill('SIGKILL'), CLOSE_TIMEOUT_MS);
       return exited.finally(() => clearTimeout(timer));
     });
@@ -136,10 +160,15 @@ export class WorkerPool implements DataPlane {
       state.ready = true;
       const current = this.current;
       if (current !== undefined) this.send(state.worker, { type: 'apply', ...current });
+      // Messages sent before 'ready' are lost: repeat what this worker missed.
+      if (this.closing) this.send(state.worker, { type: 'close' });
+      else if (this.draining !== undefined) this.send(state.worker, { type: 'drain' });
     } else if (message.type === 'applied') {
       state.applied = Math.max(state.applied, message.generation);
       state.report = message.report;
       this.settleWaiters();
+    } else if (message.type === 'metrics') {
+      this.metricsReplies.get(message.id)?.(message.metrics);
     } else if (message.type === 'stats') {
       state.stats = message.stats;
     } else if (message.type === 'drained') {
@@ -183,6 +212,22 @@ export class WorkerPool implements DataPlane {
       this.waiters.splice(i, 1);
       waiter.resolve({ ...report, generation: waiter.generation });
     }
+  }
+
+  /** Every worker's data-plane metrics (a worker that does not answer in time is left out). */
+  async workerMetrics(): Promise<WorkerMetrics[]> {
+    const asks = [...this.states.values()].map((state) => {
+      const id = ++this.metricsRequests;
+      return new Promise<WorkerMetrics>((resolve) => {
+        const timer = setTimeout(() => resolve([]), METRICS_TIMEOUT_MS);
+        this.metricsReplies.set(id, (metrics) => {
+          clearTimeout(timer);
+          resolve(metrics);
+        });
+        this.send(state.worker, { type: 'metrics', id });
+      }).finally(() => this.metricsReplies.delete(id));
+    });
+    return Promise.all(asks);
   }
 
   private settleDrain(): void {

@@ -18,7 +18,7 @@ import { componentLogger } from '../../observability/logger.js';
 import { FileProvider } from '../../provider/file/provider.js';
 import type { ResourceSnapshot } from '../../resources/kinds.js';
 import { Pipeline } from '../../runtime/pipeline.js';
-import { WorkerPool } from '../../runtime/workers.js';
+import { ClusterMetrics, WorkerPool } from '../../runtime/workers.js';
 import { DEFAULT_CONTROLLER_NAME } from '../../translator/types.js';
 import { adminRoutes } from '../admin-routes.js';
 import { addOperatingOptions, type OperatingFlags, Operations } from '../operating.js';
@@ -133,7 +133,10 @@ async function serve(flags: ServeFlags): Promise<void> {
   adminServer = await startAdminServer({
     ...admin,
     logger: componentLogger(root, 'admin'),
-    routes: adminRoutes(pipeline, { drain, metrics: ops.metrics }),
+    routes: adminRoutes(pipeline, {
+      drain,
+      metrics: dataPlane instanceof WorkerPool ? new ClusterMetrics(ops.metrics, dataPlane) : ops.metrics,
+    }),
   });
   await provider.start();
 }

@@ -119,7 +119,7 @@ export class ProxyExchange implements UpstreamHandler, BodySink, ClientGone {
       }
     }
     if (this.closeAfter || !this.connection.keepsAlive(request)) framing += 'connection: close\r\n';
-    else if (!request.http11) framing += 'connection: keep-alive\r\n';
+    else framing += 'connection: keep-alive\r\n';
     this.out = `${statusLine(status)}${lines}${framing}\r\n`;
     return request.isHead;
   }

@@ -50,7 +50,7 @@ export class FastResponse implements ClientResponse, ClientGone {
       }
     }
     if (this.closes || !keepAlive) lines += 'connection: close\r\n';
-    else if (!request.http11) lines += 'connection: keep-alive\r\n';
+    else lines += 'connection: keep-alive\r\n';
     this.pendingHead = `${statusLine(status)}${lines}\r\n`;
     this.headersSent = true;
     this.statusCode = status;
