@@ -5,15 +5,24 @@
 // close its connection after answering. The close listener is one shared function that finds
 // its exchange on the emitter, so tracking allocates no closure per request.
 
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { requestIdFor } from '../observability/request-id.js';
-import { authorityOf, type ClientRequest } from './request.js';
+import { authorityOf } from './request.js';
 import type { ClientResponse } from './respond.js';
 import type { DataPlaneObserver, ExchangeErrorKind, ExchangeRecord, Rejection } from './types.js';
 
 const EXCHANGE = Symbol('gatehouse.exchange');
 
 type Tracked = (ClientResponse | Duplex) & { [EXCHANGE]?: Exchange };
+
+/** What a record takes from its request (IncomingMessage and Http2ServerRequest have it). */
+export interface ExchangeSource {
+  readonly method?: string | undefined;
+  readonly url?: string | undefined;
+  readonly httpVersion: string;
+  readonly headers: IncomingHttpHeaders;
+}
 
 export class Exchange implements ExchangeRecord {
   startTime = Date.now();
@@ -42,7 +51,7 @@ export class Exchange implements ExchangeRecord {
   readonly #upgrade: boolean;
   readonly #owner: ExchangeSet;
 
-  constructor(gateway: string, req: ClientRequest, upgrade: boolean, owner: ExchangeSet) {
+  constructor(gateway: string, req: ExchangeSource, upgrade: boolean, owner: ExchangeSet) {
     this.gateway = gateway;
     this.method = req.method ?? 'GET';
     this.authority = authorityOf(req.headers) ?? '';
@@ -67,6 +76,15 @@ export class Exchange implements ExchangeRecord {
     }
     this.#owner.completed(this, target);
   }
+
+  /** Completes a record whose engine follows the response itself (the fast engine). */
+  finish(status: number, bytesIn: number, bytesOut: number): void {
+    this.durationMs = performance.now() - this.#startedAt;
+    this.status = status;
+    this.bytesIn = bytesIn;
+    this.bytesOut = this.method === 'HEAD' ? 0 : bytesOut;
+    this.#owner.completed(this, this);
+  }
 }
 
 function protocolOf(httpVersion: string): string {
@@ -74,7 +92,8 @@ function protocolOf(httpVersion: string): string {
 }
 
 export class ExchangeSet {
-  private readonly open = new Set<Tracked>();
+  /** Responses and tunnel sockets, or the records of engines that complete them (`beginOwn`). */
+  private readonly open = new Set<object>();
   private closing = false;
 
   /** `onAnsweredWhileClosing` runs after each response that completes once closing started. */
@@ -88,11 +107,18 @@ export class ExchangeSet {
     return this.open.size;
   }
 
-  begin(gateway: string, req: ClientRequest, res: ClientResponse): Exchange {
+  begin(gateway: string, req: ExchangeSource, res: ClientResponse): Exchange {
     return this.track(new Exchange(gateway, req, false, this), res);
   }
 
-  beginUpgrade(gateway: string, req: ClientRequest, socket: Duplex): Exchange {
+  /** A record the caller completes with `finish()`: no response object to follow. */
+  beginOwn(gateway: string, req: ExchangeSource): Exchange {
+    const exchange = new Exchange(gateway, req, false, this);
+    this.open.add(exchange);
+    return exchange;
+  }
+
+  beginUpgrade(gateway: string, req: ExchangeSource, socket: Duplex): Exchange {
     return this.track(new Exchange(gateway, req, true, this), socket);
   }
 
@@ -103,12 +129,12 @@ export class ExchangeSet {
   closeConnectionsAfterResponses(): void {
     this.closing = true;
     for (const target of this.open) {
-      if ('shouldKeepAlive' in target && !(target as ClientResponse).headersSent)
-        target.shouldKeepAlive = false;
+      const res = target as Partial<ClientResponse> & { shouldKeepAlive?: boolean };
+      if ('shouldKeepAlive' in res && !res.headersSent) res.shouldKeepAlive = false;
     }
   }
 
-  completed(exchange: Exchange, target: Tracked): void {
+  completed(exchange: Exchange, target: object): void {
     this.open.delete(target);
     this.observer?.onExchange(exchange);
     if (this.closing) this.onAnsweredWhileClosing();

@@ -23,8 +23,9 @@ import { modifyPath, withQuery } from './filters/rewrite.js';
 import { authorityOf, type ClientRequest, hasBody, NodeMatchRequest, serverNameOf } from './request.js';
 import { type ClientResponse, sendDirect, sendPreflight, sendRedirect, sendStatus } from './respond.js';
 import { normalizeHost } from './router/hostname.js';
+import type { BaseMatchRequest } from './router/match.js';
 import type { RouteEntry } from './router/path-index.js';
-import type { BackendPicker, BackendTarget } from './upstream/balancer.js';
+import type { BackendTarget } from './upstream/balancer.js';
 import { forward } from './upstream/forward.js';
 import { upstreamRequestHeaders } from './upstream/headers.js';
 import { sendMirror, teeBody } from './upstream/mirror.js';
@@ -32,7 +33,7 @@ import type { Endpoint } from './upstream/registry.js';
 
 export interface RoutedRequest {
   readonly listener: CompiledListener;
-  readonly match: NodeMatchRequest;
+  readonly match: BaseMatchRequest;
   readonly route: RouteEntry<RouteBehavior>;
   readonly authority: string;
 }
@@ -109,30 +110,43 @@ function handleRequest(
   } else if (action.type === 'direct') {
     exchange.bytesOut = sendDirect(res, action.status, action.body);
   } else {
-    forwardRequest(port, req, res, routed, action.backends, corsHeaders, exchange);
+    const source = {
+      headers: req.headers,
+      clientAddress: req.socket.remoteAddress,
+      body: hasBody(req) ? req : null,
+    };
+    forwardRequest(port, source, res, routed, action.backends.pick(Math.random()), corsHeaders, exchange);
   }
 }
 
-function forwardRequest(
+/** The request as the undici exchange reads it. */
+export interface ForwardSource {
+  readonly headers: IncomingHttpHeaders;
+  readonly clientAddress: string | undefined;
+  /** null when the request has no body. */
+  readonly body: Readable | null;
+}
+
+/** Step 5 on undici (mirrors, then the exchange) for the chosen backend; the fast engine's too. */
+export function forwardRequest(
   port: CompiledPort,
-  req: ClientRequest,
+  source: ForwardSource,
   res: ClientResponse,
   routed: RoutedRequest,
-  backends: BackendPicker,
+  backend: BackendTarget | undefined,
   corsHeaders: HeaderPairs | undefined,
   exchange: Exchange,
 ): void {
   const behavior = routed.route.value;
   const { headers, path } = prepareUpstreamRequest(
     port,
-    req.headers,
-    req.socket.remoteAddress,
+    source.headers,
+    source.clientAddress,
     routed,
     exchange.requestId,
   );
-  let body: Readable | null = hasBody(req) ? req : null;
+  let body = source.body;
   if (behavior.mirrors.length > 0) body = mirrorRequest(behavior, routed.match.method, path, headers, body);
-  const backend = backends.pick(Math.random());
   const endpoint = pickEndpoint(backend, exchange);
   if (typeof endpoint === 'number') {
     exchange.bytesOut = sendStatus(res, endpoint);

@@ -13,7 +13,7 @@ import { AddressPool, chooseAddresses } from './addresses.js';
 import { type CompiledGateway, compileGateways } from './config/compile.js';
 import { CertificateStore } from './config/tls.js';
 import type { CompiledPort } from './config/types.js';
-import { type BoundServer, RETIRE_GRACE_MS } from './listener/bound-server.js';
+import { type BoundServer, type HttpEngine, RETIRE_GRACE_MS } from './listener/bound-server.js';
 import { PlainServer } from './listener/plain-server.js';
 import { SecureServer } from './listener/secure-server.js';
 import type {
@@ -47,6 +47,8 @@ class DataPlaneRuntime implements DataPlane {
   private readonly logger: Logger;
   private readonly defaultBind: string;
   private readonly pool: AddressPool | undefined;
+  private readonly httpEngine: HttpEngine;
+  private readonly reusePort: boolean;
   private readonly registry: UpstreamRegistry;
   private readonly certificates: CertificateStore;
   /** Open servers by `address|port`. */
@@ -65,6 +67,8 @@ class DataPlaneRuntime implements DataPlane {
     this.observer = options.observer && guardObserver(options.observer, this.logger);
     this.defaultBind = options.defaultBind || '0.0.0.0';
     this.pool = options.addressPool ? new AddressPool(options.addressPool) : undefined;
+    this.httpEngine = options.httpEngine ?? 'fast';
+    this.reusePort = options.reusePort ?? false;
     this.registry = new UpstreamRegistry(this.logger);
     this.certificates = new CertificateStore(this.logger);
   }
@@ -205,9 +209,9 @@ class DataPlaneRuntime implements DataPlane {
       const server =
         config.protocol === 'HTTPS'
           ? new SecureServer(address, port, config, this.observer)
-          : new PlainServer(address, port, config, this.observer);
+          : new PlainServer(address, port, config, this.observer, this.httpEngine);
       opening.push(
-        server.listen().then(
+        server.listen(this.reusePort).then(
           () => {
             this.servers.set(binding.key, server);
             this.logger.info(

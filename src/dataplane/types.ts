@@ -9,6 +9,16 @@ export interface DataPlaneOptions {
   defaultBind: string;
   /** CIDR from which each Gateway gets its own address (e.g. 127.0.10.0/24), when set. */
   addressPool?: string;
+  /**
+   * What serves HTTP/1.x on plain HTTP listeners: 'fast' (default; raw sockets with Node's llhttp
+   * parser and pooled upstream sockets) or 'node' (node:http with undici).
+   */
+  httpEngine?: 'fast' | 'node';
+  /**
+   * Several processes serve the same ports (`serve --workers`): each binds its own socket with
+   * SO_REUSEPORT where Node supports it (>= 22.12), else node:cluster shares the primary's.
+   */
+  reusePort?: boolean;
   /** Told about every completed request and downstream connection (see DataPlaneObserver). */
   observer?: DataPlaneObserver;
 }

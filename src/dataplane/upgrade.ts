@@ -7,7 +7,7 @@
 // once the tunnel is open (the upstream's own answer is relayed, not parsed), bytes as counted on
 // the client socket.
 
-import { type IncomingMessage, ServerResponse } from 'node:http';
+import { type IncomingHttpHeaders, type IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { CompiledPort } from './config/types.js';
@@ -24,6 +24,15 @@ import {
 } from './proxy.js';
 import { openTunnel, writeRawStatus } from './upstream/tunnel.js';
 
+/** What routing a WebSocket upgrade reads from its request (an IncomingMessage has it). */
+export interface UpgradeRequest {
+  readonly method?: string | undefined;
+  readonly url?: string | undefined;
+  readonly httpVersion: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly socket: { readonly remoteAddress?: string | undefined };
+}
+
 /** The upgrade entry point: a failure while handling one upgrade answers 500, never throws. */
 export function serveUpgrade(
   port: CompiledPort,
@@ -37,6 +46,17 @@ export function serveUpgrade(
     serveWithoutUpgrade(port, req, socket, exchanges);
     return;
   }
+  serveWebSocket(port, req, socket, head, exchanges);
+}
+
+/** Routes and tunnels a WebSocket upgrade (the fast engine's entry point too). */
+export function serveWebSocket(
+  port: CompiledPort,
+  req: UpgradeRequest,
+  socket: Duplex,
+  head: Buffer,
+  exchanges: ExchangeSet,
+): void {
   const exchange = exchanges.beginUpgrade(port.gateway, req, socket);
   try {
     handleUpgrade(port, req, socket, head, exchange);
@@ -67,7 +87,7 @@ function answer(socket: Duplex, exchange: Exchange, status: number, extra?: stri
 
 function handleUpgrade(
   port: CompiledPort,
-  req: IncomingMessage,
+  req: UpgradeRequest,
   socket: Duplex,
   head: Buffer,
   exchange: Exchange,

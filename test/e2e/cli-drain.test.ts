@@ -93,6 +93,9 @@ describe('gatehouse serve: graceful drain on SIGTERM', () => {
       'serve',
       ...['-f', manifest.file, '--bind', '127.0.0.1', '--admin-address', '127.0.0.1:0'],
       ...['--drain-delay', '1s', '--drain-progress-interval', '200ms', '--access-log', 'stdout'],
+      // One process: the timestamps compared below are its log lines. With workers, the primary's
+      // "listeners closed" line comes one IPC hop before the workers actually retire.
+      ...['--workers', '1'],
     ]);
     adminPort = await adminPortOf(gatehouse);
     await gatehouse.waitFor((l) => l.msg === 'configuration applied');

@@ -1,7 +1,8 @@
 // An HTTP listener socket: HTTP/1.1 and HTTP/2 with prior knowledge (h2c) on the same port. A
 // `net` server reads the first bytes of each connection; the HTTP/2 connection preface
-// (`PRI * HTTP/2.0`) hands the socket to an http2 server, anything else to an http server.
-// Neither of those two servers listens itself. Retiring closes what is idle at once — HTTP/1.1
+// (`PRI * HTTP/2.0`) hands the socket to an http2 server, anything else to the HTTP/1.x engine:
+// the fast engine (raw sockets and llhttp, fast/) by default, or a node:http server. Neither of
+// those servers listens itself. Retiring closes what is idle at once — HTTP/1.1
 // connections between requests, HTTP/2 sessions without streams, sockets that sent nothing yet —
 // and the rest after their current response.
 
@@ -11,12 +12,13 @@ import { createServer as createNetServer, type Server, type Socket } from 'node:
 import type { Duplex } from 'node:stream';
 import type { CompiledPort } from '../config/types.js';
 import { ExchangeSet } from '../exchange.js';
+import { FastEngine } from '../fast/engine.js';
 import { serveRequest } from '../proxy.js';
 import type { ClientRequest } from '../request.js';
 import type { ClientResponse } from '../respond.js';
 import type { DataPlaneObserver } from '../types.js';
 import { serveUpgrade } from '../upgrade.js';
-import { type BoundServer, closedPromise, listenOn, SocketSet } from './bound-server.js';
+import { type BoundServer, closedPromise, type HttpEngine, listenOn, SocketSet } from './bound-server.js';
 
 const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
 /** A connection that sends nothing for this long is closed before any protocol is chosen. */
@@ -36,16 +38,19 @@ export class PlainServer implements BoundServer {
   private readonly exchanges: ExchangeSet;
   private closed: Promise<void> = Promise.resolve();
   private idleCheck: NodeJS.Immediate | undefined;
+  private readonly fast: FastEngine | undefined;
 
   constructor(
     readonly address: string,
     readonly port: number,
     config: CompiledPort,
     observer?: DataPlaneObserver,
+    engine: HttpEngine = 'fast',
   ) {
     this.config = config;
     this.sockets = new SocketSet(observer, config.gateway, 'HTTP');
     this.exchanges = new ExchangeSet(observer, () => this.closeIdleSoon());
+    if (engine === 'fast') this.fast = new FastEngine(() => this.config, this.exchanges);
     const onRequest = (req: ClientRequest, res: ClientResponse) => {
       if (this.retired && 'shouldKeepAlive' in res) res.shouldKeepAlive = false;
       serveRequest(this.config, req, res, this.exchanges);
@@ -84,8 +89,8 @@ export class PlainServer implements BoundServer {
     this.sockets.setGateway(config.gateway);
   }
 
-  async listen(): Promise<void> {
-    await listenOn(this.tcp, this.address, this.port);
+  async listen(reusePort: boolean): Promise<void> {
+    await listenOn(this.tcp, this.address, this.port, reusePort);
     this.closed = closedPromise(this.tcp);
     this.tcp.on('error', () => {});
   }
@@ -94,6 +99,7 @@ export class PlainServer implements BoundServer {
     this.retired = true;
     this.tcp.close();
     this.exchanges.closeConnectionsAfterResponses();
+    this.fast?.retire();
     this.http1.closeIdleConnections();
     for (const session of this.sessions) session.close();
     for (const socket of this.undecided) socket.destroy();
@@ -107,6 +113,7 @@ export class PlainServer implements BoundServer {
   destroy(): void {
     this.retired = true;
     this.tcp.close();
+    this.fast?.close();
     this.http1.close();
     this.sockets.destroyAll();
   }
@@ -115,6 +122,7 @@ export class PlainServer implements BoundServer {
   private closeIdleSoon(): void {
     this.idleCheck ??= setImmediate(() => {
       this.idleCheck = undefined;
+      this.fast?.closeIdle();
       this.http1.closeIdleConnections();
     });
   }
@@ -136,6 +144,10 @@ export class PlainServer implements BoundServer {
       this.undecided.delete(socket);
       socket.setTimeout(0);
       socket.removeListener('timeout', onIdle);
+      if (!isH2 && this.fast !== undefined) {
+        this.fast.accept(socket, received);
+        return;
+      }
       socket.pause();
       socket.unshift(received);
       if (isH2) {

@@ -93,8 +93,8 @@ export class SecureServer implements BoundServer {
     }
   }
 
-  async listen(): Promise<void> {
-    await listenOn(this.server, this.address, this.port);
+  async listen(reusePort: boolean): Promise<void> {
+    await listenOn(this.server, this.address, this.port, reusePort);
     this.closed = closedPromise(this.server);
     this.server.on('error', () => {});
   }

@@ -1,12 +1,14 @@
 // Upstream connections, one undici dispatcher per (protocol, endpoint): a keep-alive Pool for
 // HTTP/1.1 clusters, an H2CClient (HTTP/2 with prior knowledge, one multiplexed session) for h2c
-// clusters. Dispatchers outlive applies while the new configuration still references them, and
-// are closed gracefully (queued and in-flight requests finish) once it no longer does.
-// `poolStats()` reads undici's own counters (connections, idle, active and queued requests).
+// clusters; HTTP/1.1 endpoints also get the fast engine's raw-socket pool. Both outlive applies
+// while the new configuration still references them, and are closed gracefully (queued and
+// in-flight requests finish) once it no longer does. `poolStats()` reads the pools' counters
+// (connections, idle, active and queued requests).
 
 import type { Logger } from 'pino';
 import { type Client, H2CClient, Pool } from 'undici';
 import type { ClusterIR, EndpointIR } from '../../ir/types.js';
+import { UpstreamPool } from './pool.js';
 
 export interface Endpoint {
   readonly key: string;
@@ -15,6 +17,8 @@ export interface Endpoint {
   /** `address:port` (IPv6 in brackets), as exchange records report it. */
   readonly label: string;
   readonly dispatcher: Pool | H2CClient;
+  /** The fast engine's pool (HTTP/1.1 endpoints only). */
+  readonly pool: UpstreamPool | undefined;
 }
 
 export interface PoolStats {
@@ -39,7 +43,8 @@ export class UpstreamRegistry {
     if (endpoint === undefined) {
       const label = `${ir.address.includes(':') ? `[${ir.address}]` : ir.address}:${ir.port}`;
       const dispatcher = createDispatcher(protocol, label);
-      endpoint = { key, address: ir.address, port: ir.port, label, dispatcher };
+      const pool = protocol === 'http1' ? new UpstreamPool(ir.address, ir.port) : undefined;
+      endpoint = { key, address: ir.address, port: ir.port, label, dispatcher, pool };
       this.endpoints.set(key, endpoint);
     }
     return endpoint;
@@ -50,6 +55,7 @@ export class UpstreamRegistry {
     for (const [key, endpoint] of this.endpoints) {
       if (used.has(key)) continue;
       this.endpoints.delete(key);
+      endpoint.pool?.close();
       endpoint.dispatcher.close().catch((err: unknown) => {
         this.logger.debug({ err, endpoint: key }, 'closing an upstream pool failed');
       });
@@ -64,12 +70,19 @@ export class UpstreamRegistry {
   async destroyAll(): Promise<void> {
     const all = [...this.endpoints.values()];
     this.endpoints.clear();
+    for (const endpoint of all) endpoint.pool?.destroy();
     await Promise.all(all.map((e) => e.dispatcher.destroy().catch(() => undefined)));
   }
 }
 
 /** Adds the endpoint's counters to `into`. */
 export function addPoolStats(endpoint: Endpoint, into: PoolStats): void {
+  const pool = endpoint.pool;
+  if (pool !== undefined) {
+    into.connections += pool.openCount;
+    into.idle += pool.idleCount;
+    into.active += pool.openCount - pool.idleCount;
+  }
   const dispatcher = endpoint.dispatcher;
   if (dispatcher instanceof Pool) {
     const stats = dispatcher.stats;
