@@ -35,6 +35,7 @@
 typedef struct {
   int fd;
   long inflight; /* request index, or -1 when idle */
+  int listed;    /* on the idle stack (a connection is listed at most once) */
   size_t len;
   char buf[BUF_SIZE];
 } conn_t;
@@ -165,7 +166,10 @@ int main(int argc, char **argv) {
 
   int idle_count = 0;
   for (int i = 0; i < conn_count; i++) {
-    if (open_conn(epfd, &conns[i], i) == 0) idle[idle_count++] = i;
+    if (open_conn(epfd, &conns[i], i) == 0) {
+      idle[idle_count++] = i;
+      conns[i].listed = 1;
+    }
   }
   if (idle_count == 0) {
     fprintf(stderr, "could not connect to 127.0.0.1:%d\n", port);
@@ -207,6 +211,8 @@ int main(int argc, char **argv) {
         length = response_length(c, &status, &must_close);
         if (length == 0 && c->len < BUF_SIZE) continue;
       }
+      /* An idle connection the server closed (keep-alive timeout) is still listed: reopening it
+         must not list it twice, or the idle stack overflows. */
       if (length > 0 && c->inflight >= 0) {
         latency_ns[c->inflight] = now - (start + (uint64_t)((double)c->inflight * interval_ns));
         completed++;
@@ -217,6 +223,7 @@ int main(int argc, char **argv) {
         c->len -= length;
         if (!must_close) {
           idle[idle_count++] = (int)id;
+          c->listed = 1;
           continue;
         }
       } else if (c->inflight >= 0) {
@@ -225,10 +232,14 @@ int main(int argc, char **argv) {
       }
       epoll_ctl(epfd, EPOLL_CTL_DEL, c->fd, NULL);
       close_conn(c);
-      if (open_conn(epfd, c, (int)id) == 0) idle[idle_count++] = (int)id;
+      if (open_conn(epfd, c, (int)id) == 0 && !c->listed) {
+        idle[idle_count++] = (int)id;
+        c->listed = 1;
+      }
     }
     while (q_head < q_tail && idle_count > 0) {
       conn_t *c = &conns[idle[--idle_count]];
+      c->listed = 0;
       long index = queue[q_head++];
       uint64_t lag = now_ns() - (start + (uint64_t)((double)index * interval_ns));
       if (lag > max_lag) max_lag = lag;
@@ -239,7 +250,10 @@ int main(int argc, char **argv) {
         epoll_ctl(epfd, EPOLL_CTL_DEL, c->fd, NULL);
         close_conn(c);
         int id = (int)(c - conns);
-        if (open_conn(epfd, c, id) == 0) idle[idle_count++] = id;
+        if (open_conn(epfd, c, id) == 0) {
+          idle[idle_count++] = id;
+          c->listed = 1;
+        }
       }
     }
   }

@@ -4,7 +4,7 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
-import type { Logger } from '../observability/logger.js';
+import { componentLogger, type Logger } from '../observability/logger.js';
 
 export type AdminHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
@@ -36,6 +36,7 @@ export function isLoopback(host: string): boolean {
 }
 
 export async function startAdminServer(options: AdminOptions): Promise<AdminServer> {
+  const logger = componentLogger(options.logger, 'admin');
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const handler = options.routes.get(`${req.method} ${path}`);
@@ -45,7 +46,7 @@ export async function startAdminServer(options: AdminOptions): Promise<AdminServ
       return;
     }
     Promise.resolve(handler(req, res)).catch((err: unknown) => {
-      options.logger.error({ err, path }, 'admin handler failed');
+      logger.error({ err, path }, 'admin handler failed');
       if (!res.headersSent) sendText(res, 500, 'internal error\n');
       else res.destroy();
     });
@@ -59,7 +60,7 @@ export async function startAdminServer(options: AdminOptions): Promise<AdminServ
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
-  options.logger.info({ address: `${options.host}:${port}` }, 'admin endpoint listening');
+  logger.info({ address: `${options.host}:${port}` }, 'admin endpoint listening');
   return {
     port,
     close: () =>

@@ -8,11 +8,13 @@
 //      modifier, URL rewrite (Host, path), mirrors (sampled, fire-and-forget), weighted backend
 //      choice (invalid share → its status), the backend's request header modifier, round-robin
 //      endpoint (none → 503), then the exchange (response: rule modifier, backend modifier, CORS).
+// Each request's Exchange (exchange.ts) records what happened; its X-Request-Id goes upstream.
 
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { RedirectActionIR } from '../ir/types.js';
 import type { CompiledListener, CompiledPort, RouteBehavior } from './config/types.js';
+import type { Exchange, ExchangeSet } from './exchange.js';
 import { actualResponseHeaders, type HeaderPairs, isPreflight, preflightHeaders } from './filters/cors.js';
 import { applyHeaderMod, type HeaderBag } from './filters/headers.js';
 import { shouldMirror } from './filters/mirror.js';
@@ -21,8 +23,9 @@ import { modifyPath, withQuery } from './filters/rewrite.js';
 import { authorityOf, type ClientRequest, hasBody, NodeMatchRequest, serverNameOf } from './request.js';
 import { type ClientResponse, sendDirect, sendPreflight, sendRedirect, sendStatus } from './respond.js';
 import { normalizeHost } from './router/hostname.js';
+import type { BaseMatchRequest } from './router/match.js';
 import type { RouteEntry } from './router/path-index.js';
-import type { BackendPicker, BackendTarget } from './upstream/balancer.js';
+import type { BackendTarget } from './upstream/balancer.js';
 import { forward } from './upstream/forward.js';
 import { upstreamRequestHeaders } from './upstream/headers.js';
 import { sendMirror, teeBody } from './upstream/mirror.js';
@@ -30,7 +33,7 @@ import type { Endpoint } from './upstream/registry.js';
 
 export interface RoutedRequest {
   readonly listener: CompiledListener;
-  readonly match: NodeMatchRequest;
+  readonly match: BaseMatchRequest;
   readonly route: RouteEntry<RouteBehavior>;
   readonly authority: string;
 }
@@ -58,24 +61,37 @@ export function routeRequest(
 }
 
 /** The request entry point: a failure while handling one request answers 500, never throws. */
-export function serveRequest(port: CompiledPort, req: ClientRequest, res: ClientResponse): void {
+export function serveRequest(
+  port: CompiledPort,
+  req: ClientRequest,
+  res: ClientResponse,
+  exchanges: ExchangeSet,
+): void {
+  const exchange = exchanges.begin(port.gateway, req, res);
   try {
-    handleRequest(port, req, res);
+    handleRequest(port, req, res, exchange);
   } catch {
     try {
-      sendStatus(res, 500);
+      exchange.bytesOut = sendStatus(res, 500);
     } catch {
       res.destroy();
     }
   }
 }
 
-function handleRequest(port: CompiledPort, req: ClientRequest, res: ClientResponse): void {
-  const routed = routeRequest(port, req.method ?? 'GET', req.url ?? '/', req.headers, req.socket);
+function handleRequest(
+  port: CompiledPort,
+  req: ClientRequest,
+  res: ClientResponse,
+  exchange: Exchange,
+): void {
+  const routed = routeRequest(port, exchange.method, exchange.path, req.headers, req.socket);
   if (typeof routed === 'number') {
-    sendStatus(res, routed);
+    exchange.rejection = rejectionFor(routed);
+    exchange.bytesOut = sendStatus(res, routed);
     return;
   }
+  recordRoute(exchange, routed);
   const behavior = routed.route.value;
   let corsHeaders: HeaderPairs | undefined;
   const origin = req.headers.origin;
@@ -92,40 +108,77 @@ function handleRequest(port: CompiledPort, req: ClientRequest, res: ClientRespon
   if (action.type === 'redirect') {
     sendRedirect(res, action.redirect.statusCode, locationFor(port, routed, action.redirect));
   } else if (action.type === 'direct') {
-    sendDirect(res, action.status, action.body);
+    exchange.bytesOut = sendDirect(res, action.status, action.body);
   } else {
-    forwardRequest(port, req, res, routed, action.backends, corsHeaders);
+    const source = {
+      headers: req.headers,
+      clientAddress: req.socket.remoteAddress,
+      body: hasBody(req) ? req : null,
+    };
+    forwardRequest(port, source, res, routed, action.backends.pick(Math.random()), corsHeaders, exchange);
   }
 }
 
-function forwardRequest(
+/** The request as the undici exchange reads it. */
+export interface ForwardSource {
+  readonly headers: IncomingHttpHeaders;
+  readonly clientAddress: string | undefined;
+  /** null when the request has no body. */
+  readonly body: Readable | null;
+}
+
+/** Step 5 on undici (mirrors, then the exchange) for the chosen backend; the fast engine's too. */
+export function forwardRequest(
   port: CompiledPort,
-  req: ClientRequest,
+  source: ForwardSource,
   res: ClientResponse,
   routed: RoutedRequest,
-  backends: BackendPicker,
+  backend: BackendTarget | undefined,
   corsHeaders: HeaderPairs | undefined,
+  exchange: Exchange,
 ): void {
   const behavior = routed.route.value;
-  const { headers, path } = prepareUpstreamRequest(port, req.headers, req.socket.remoteAddress, routed);
-  let body: Readable | null = hasBody(req) ? req : null;
+  const { headers, path } = prepareUpstreamRequest(
+    port,
+    source.headers,
+    source.clientAddress,
+    routed,
+    exchange.requestId,
+  );
+  let body = source.body;
   if (behavior.mirrors.length > 0) body = mirrorRequest(behavior, routed.match.method, path, headers, body);
-  const backend = backends.pick(Math.random());
-  const endpoint = pickEndpoint(backend);
+  const endpoint = pickEndpoint(backend, exchange);
   if (typeof endpoint === 'number') {
-    sendStatus(res, endpoint);
+    exchange.bytesOut = sendStatus(res, endpoint);
     return;
   }
   if (backend?.requestHeaders !== undefined) applyHeaderMod(backend.requestHeaders, headers);
-  forward(res, endpoint, {
-    method: routed.match.method,
-    path,
-    headers,
-    body,
-    responseMods: [behavior.responseHeaders, backend?.responseHeaders],
-    extraHeaders: corsHeaders,
-    timeoutMs: behavior.timeoutMs,
-  });
+  forward(
+    res,
+    endpoint,
+    {
+      method: routed.match.method,
+      path,
+      headers,
+      body,
+      responseMods: [behavior.responseHeaders, backend?.responseHeaders],
+      extraHeaders: corsHeaders,
+      timeoutMs: behavior.timeoutMs,
+    },
+    exchange,
+  );
+}
+
+/** The router's status (404 or 421) as a rejection reason. */
+export function rejectionFor(status: number): 'no_route' | 'misdirected' {
+  return status === 421 ? 'misdirected' : 'no_route';
+}
+
+export function recordRoute(exchange: Exchange, routed: RoutedRequest): void {
+  const behavior = routed.route.value;
+  exchange.listener = routed.listener.name;
+  exchange.route = behavior.route;
+  exchange.rule = behavior.rule;
 }
 
 /** The Location of a redirect answered on `port` for `routed`. */
@@ -141,15 +194,20 @@ export function locationFor(port: CompiledPort, routed: RoutedRequest, redirect:
   });
 }
 
-/** Headers and path for the upstream, after the request header modifier and URL rewrite. */
+/**
+ * Headers and path for the upstream, after the request header modifier and URL rewrite. The
+ * request id is set before the modifier, so a route may still change or remove it.
+ */
 export function prepareUpstreamRequest(
   port: CompiledPort,
   source: IncomingHttpHeaders,
   clientAddress: string | undefined,
   routed: RoutedRequest,
+  requestId: string,
 ): { headers: HeaderBag; path: string } {
   const behavior = routed.route.value;
   const headers = upstreamRequestHeaders(source, routed.authority, clientAddress, port.scheme);
+  headers['x-request-id'] = requestId;
   if (behavior.requestHeaders !== undefined) applyHeaderMod(behavior.requestHeaders, headers);
   const { match } = routed;
   let path = match.path;
@@ -161,10 +219,16 @@ export function prepareUpstreamRequest(
   return { headers, path: withQuery(path, match.query) };
 }
 
-/** The endpoint for the chosen backend, or the status to answer with (500 invalid, 503 none). */
-export function pickEndpoint(backend: BackendTarget | undefined): Endpoint | number {
-  if (backend === undefined) return 500;
-  if (backend.cluster === undefined) return backend.invalidStatus;
+/**
+ * The endpoint for the chosen backend, or the status to answer with (500 invalid, 503 none).
+ * An invalid backend is a policy rejection; the chosen cluster is recorded.
+ */
+export function pickEndpoint(backend: BackendTarget | undefined, exchange: Exchange): Endpoint | number {
+  if (backend === undefined || backend.cluster === undefined) {
+    exchange.rejection = 'invalid_backend';
+    return backend?.invalidStatus ?? 500;
+  }
+  exchange.backend = backend.cluster.name;
   return backend.cluster.pick() ?? 503;
 }
 

@@ -1,6 +1,7 @@
 // Responses the gateway writes itself: short text/plain errors, redirects, CORS preflights and
 // direct responses. `ClientResponse` is what both node:http's ServerResponse and node:http2's
-// compatibility Http2ServerResponse provide.
+// compatibility Http2ServerResponse provide. Each helper returns the body bytes it wrote (for the
+// exchange record).
 
 import { STATUS_CODES } from 'node:http';
 import type { HeaderPairs } from './filters/cors.js';
@@ -8,6 +9,7 @@ import type { HeaderBag } from './filters/headers.js';
 
 export interface ClientResponse {
   readonly headersSent: boolean;
+  readonly statusCode: number;
   readonly writableEnded: boolean;
   /** ServerResponse only. */
   readonly destroyed?: boolean;
@@ -19,6 +21,7 @@ export interface ClientResponse {
   end(chunk: Buffer | string): unknown;
   destroy(error?: Error): unknown;
   once(event: 'drain' | 'close', listener: () => void): unknown;
+  on(event: 'close', listener: () => void): unknown;
 }
 
 /** True once nothing more can be written to `res`. */
@@ -38,37 +41,38 @@ function errorBody(status: number): Buffer {
 }
 
 /** A short text/plain answer such as `404 Not Found`; a no-op when the response is closed. */
-export function sendStatus(res: ClientResponse, status: number): void {
-  if (responseClosed(res)) return;
+export function sendStatus(res: ClientResponse, status: number): number {
+  if (responseClosed(res)) return 0;
   if (res.headersSent) {
     res.destroy();
-    return;
+    return 0;
   }
   const body = errorBody(status);
   res.writeHead(status, { 'content-type': 'text/plain', 'content-length': String(body.length) });
   res.end(body);
+  return body.length;
 }
 
-export function sendRedirect(res: ClientResponse, status: number, location: string): void {
-  if (responseClosed(res)) return;
+export function sendRedirect(res: ClientResponse, status: number, location: string): number {
+  if (responseClosed(res)) return 0;
   res.writeHead(status, { location, 'content-length': '0' });
   res.end();
+  return 0;
 }
 
-export function sendDirect(res: ClientResponse, status: number, body: Buffer | undefined): void {
-  if (responseClosed(res)) return;
-  if (body === undefined) {
-    sendStatus(res, status);
-    return;
-  }
+export function sendDirect(res: ClientResponse, status: number, body: Buffer | undefined): number {
+  if (responseClosed(res)) return 0;
+  if (body === undefined) return sendStatus(res, status);
   res.writeHead(status, { 'content-type': 'text/plain', 'content-length': String(body.length) });
   res.end(body);
+  return body.length;
 }
 
-export function sendPreflight(res: ClientResponse, headers: HeaderPairs): void {
-  if (responseClosed(res)) return;
+export function sendPreflight(res: ClientResponse, headers: HeaderPairs): number {
+  if (responseClosed(res)) return 0;
   const bag: HeaderBag = { 'content-length': '0' };
   for (const [name, value] of headers) bag[name] = value;
   res.writeHead(200, bag);
   res.end();
+  return 0;
 }

@@ -1,5 +1,9 @@
 // Logger factory: pino JSON lines by default, a plain human-readable line format on request.
 // Every line carries a `component`; resource-scoped lines add `resource` (`namespace/name`) and `kind`.
+// `componentLogger` replaces the component rather than adding a second one: pino writes every
+// binding of a chain, so a child of a child would otherwise print `component` twice.
+// Lines go to stdout through one asynchronous SonicBoom shared with the access log: one writer,
+// so lines never interleave mid-line, and pino flushes it synchronously when the process exits.
 
 import { type Logger, pino } from 'pino';
 
@@ -8,24 +12,48 @@ export type LogFormat = 'json' | 'text';
 export interface LoggerOptions {
   level?: string;
   format?: LogFormat;
-  /** Where lines go; defaults to stdout. Tests pass a stream to capture them. */
+  /** Where lines go; defaults to stdoutDestination(). Tests pass a stream to capture them. */
   destination?: NodeJS.WritableStream;
+}
+
+let stdout: NodeJS.WritableStream | undefined;
+
+/** The process's one stdout writer for log lines (asynchronous, flushed on exit). */
+export function stdoutDestination(): NodeJS.WritableStream {
+  stdout ??= pino.destination({ dest: 1, sync: false }) as unknown as NodeJS.WritableStream;
+  return stdout;
 }
 
 export type { Logger };
 
+/** The binding-free logger a chain starts from; children inherit it through their prototype. */
+const ROOT = Symbol('gatehouse.rootLogger');
+type Rooted = Logger & { [ROOT]?: Logger };
+
 export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.level ?? 'info';
-  const dest = options.destination ?? process.stdout;
-  if (options.format === 'text') {
-    return pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, textStream(dest));
-  }
-  return pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, dest);
+  const dest = options.destination ?? stdoutDestination();
+  const stream = options.format === 'text' ? textStream(dest) : dest;
+  return rooted(pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, stream));
 }
 
-/** A component-scoped child logger, e.g. `componentLogger(root, 'provider.file')`. */
-export function componentLogger(root: Logger, component: string): Logger {
-  return root.child({ component });
+function rooted(logger: Logger): Logger {
+  (logger as Rooted)[ROOT] = logger;
+  return logger;
+}
+
+/**
+ * A component-scoped logger, e.g. `componentLogger(root, 'provider.file')`. On a logger that
+ * already has a component, the component is replaced and its other bindings are kept.
+ */
+export function componentLogger(logger: Logger, component: string): Logger {
+  const root = (logger as Rooted)[ROOT];
+  const bindings = logger.bindings();
+  if (root === undefined || !('component' in bindings)) return logger.child({ component });
+  const { component: _replaced, ...rest } = bindings;
+  const child = root.child({ component, ...rest });
+  child.level = logger.level;
+  return child;
 }
 
 const LEVELS: Record<number, string> = {
@@ -53,5 +81,5 @@ function textStream(dest: NodeJS.WritableStream): NodeJS.WritableStream & { writ
 
 /** A logger that drops everything (for library use and quiet tests). */
 export function silentLogger(): Logger {
-  return pino({ level: 'silent' });
+  return rooted(pino({ level: 'silent' }));
 }

@@ -25,6 +25,11 @@ const env = celEnv({ funcs: [...strings, ...kubernetesLibrary] });
 type Program = (bindings: { self: CelInput }) => unknown;
 const programs = new Map<string, Program | Error>();
 
+/** How many CEL expressions have been compiled so far (for tests of precompilation). */
+export function compiledRuleCount(): number {
+  return programs.size;
+}
+
 function program(expression: string): Program | Error {
   let compiled = programs.get(expression);
   if (!compiled) {
@@ -36,6 +41,20 @@ function program(expression: string): Program | Error {
     programs.set(expression, compiled);
   }
   return compiled;
+}
+
+/** Compiles every rule (and message expression) in `schema` ahead of its first use. */
+export function compileRules(schema: SchemaNode): void {
+  for (const rule of schema['x-kubernetes-validations'] ?? []) {
+    program(rule.rule);
+    if (rule.messageExpression) program(rule.messageExpression);
+  }
+  const children = [
+    ...Object.values(schema.properties ?? {}),
+    ...(schema.items ? [schema.items] : []),
+    ...(typeof schema.additionalProperties === 'object' ? [schema.additionalProperties] : []),
+  ];
+  for (const child of children) compileRules(child);
 }
 
 /** A node's path as segments (for source positions) and as the API server prints it. */

@@ -36,6 +36,11 @@ const re2Engine = Object.assign((pattern: string) => RE2JS.compile(pattern), { c
 let ajv: Ajv | undefined;
 const compiled = new Map<string, ValidateFunction>();
 
+/** How many schemas have been compiled so far (for tests of precompilation). */
+export function compiledSchemaCount(): number {
+  return compiled.size;
+}
+
 function sharedAjv(): Ajv {
   if (ajv) return ajv;
   // No ajv messages or verbose data: errors are worded from keyword and params (schema-errors.ts).
@@ -60,6 +65,13 @@ function sharedAjv(): Ajv {
 
 /** Validates `value` against the schema registered under `key`, compiling it the first time. */
 export function validateAgainstSchema(key: string, schema: SchemaNode, value: unknown): FieldError[] {
+  const validate = compileSchema(key, schema);
+  if (validate(value)) return [];
+  return toFieldErrors(value, validate.errors as ErrorObject[]);
+}
+
+/** The compiled validator for the schema registered under `key` (compiled on first use). */
+export function compileSchema(key: string, schema: SchemaNode): ValidateFunction {
   let validate = compiled.get(key);
   if (!validate) {
     const jsonSchema = toJsonSchema(schema);
@@ -68,8 +80,7 @@ export function validateAgainstSchema(key: string, schema: SchemaNode, value: un
     validate = sharedAjv().compile(jsonSchema);
     compiled.set(key, validate);
   }
-  if (validate(value)) return [];
-  return toFieldErrors(value, validate.errors as ErrorObject[]);
+  return validate;
 }
 
 /** The CRD schema node as draft-07 JSON Schema, keeping only what validation needs. */

@@ -20,7 +20,7 @@ import { raw, rejection, startWatch } from './harness.js';
 import { type ApiServer, startApiServer } from './server.js';
 
 const GROUP = 'gateway.networking.k8s.io';
-const SHARED_CRDS = new URL('../../../../shared/gateway-api/crds/standard/', import.meta.url);
+const SHARED_CRDS = new URL('../../../crds/standard/', import.meta.url);
 
 let server: ApiServer;
 let crds: ApiextensionsV1Api;

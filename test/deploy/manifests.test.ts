@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
+import { parseDelayFlag } from '../../src/cli/options.js';
 import { DEFAULT_WATCHED_KINDS } from '../../src/provider/kubernetes/provider.js';
 import { DEFAULT_CONTROLLER_NAME } from '../../src/translator/types.js';
 
@@ -97,8 +98,22 @@ test('the Deployment runs non-root, read-only, without capabilities, probed on t
   assert.equal(container.readinessProbe.httpGet.path, '/readyz');
   assert.equal(container.livenessProbe.httpGet.path, '/healthz');
   assert.equal(container.ports.find((p) => p.name === 'admin')?.containerPort, 9901);
-  assert.deepEqual(container.args, ['--admin-address', '0.0.0.0:9901', '--admin-allow-remote']);
-  assert.equal(typeof pod.terminationGracePeriodSeconds, 'number');
+  assert.deepEqual(container.args, [
+    ...['--admin-address', '0.0.0.0:9901', '--admin-allow-remote'],
+    ...['--drain-delay', '5s', '--drain-timeout', '55s'],
+  ]);
+});
+
+test('the grace period covers the drain delay and ends after our own drain timeout', () => {
+  const deployment = find('Deployment', 'gatehouse-controller') as unknown as {
+    spec: { template: { spec: { terminationGracePeriodSeconds: number; containers: { args: string[] }[] } } };
+  };
+  const pod = deployment.spec.template.spec;
+  const args = pod.containers[0]?.args ?? [];
+  const flag = (name: string) => parseDelayFlag(args[args.indexOf(name) + 1] ?? '');
+  const graceMs = pod.terminationGracePeriodSeconds * 1000;
+  assert.ok(flag('--drain-delay') < flag('--drain-timeout'));
+  assert.ok(flag('--drain-timeout') < graceMs, 'the drain ends before the kubelet sends SIGKILL');
 });
 
 test('the GatewayClass names the controller the translator answers to', () => {

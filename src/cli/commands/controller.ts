@@ -3,30 +3,42 @@
 // writes. Until per-Gateway proxies are provisioned, this process also serves the traffic.
 //
 // Start order: admin (so /readyz answers 503 while syncing), data plane, leader election, then
-// the provider, whose first snapshot only arrives after every kind has listed once.
+// the provider, whose first snapshot only arrives after every kind has listed once. SIGTERM,
+// SIGINT and POST /drain release the Lease at once (the standby takes over status), drain the
+// traffic while the watches keep endpoints current, then stop (see runtime/drain.ts).
 
 import { hostname } from 'node:os';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { Command } from 'commander';
-import { isLoopback, parseAdminAddress, startAdminServer } from '../../admin/server.js';
+import { type AdminServer, isLoopback, parseAdminAddress, startAdminServer } from '../../admin/server.js';
 import { createDataPlane } from '../../dataplane/runtime.js';
-import { componentLogger } from '../../observability/logger.js';
+import {
+  registerLeader,
+  registerResourceCounts,
+  registerStatusWriterStats,
+  registerWatchStats,
+} from '../../observability/controlplane-metrics.js';
+import { componentLogger, type Logger } from '../../observability/logger.js';
 import { loadKubeConfig } from '../../provider/kubernetes/client.js';
 import { KubernetesProvider } from '../../provider/kubernetes/provider.js';
-import { LeaderElector } from '../../runtime/leader/elector.js';
+import { DEFAULT_LEADER_TIMINGS, LeaderElector } from '../../runtime/leader/elector.js';
 import { Pipeline } from '../../runtime/pipeline.js';
 import { KubernetesStatusWriter } from '../../status/kubernetes/writer.js';
 import { DEFAULT_CONTROLLER_NAME } from '../../translator/types.js';
 import { adminRoutes } from '../admin-routes.js';
+import { addOperatingOptions, type OperatingFlags, Operations } from '../operating.js';
 import {
   DEFAULT_ADMIN_ADDRESS,
+  durationOption,
   type LoggingFlags,
   loggerFromFlags,
   parseCidr,
   parseIp,
   parseLogFormat,
 } from '../options.js';
+import { readVersion } from '../version.js';
 
-interface ControllerFlags extends LoggingFlags {
+interface ControllerFlags extends LoggingFlags, OperatingFlags {
   kubeconfig?: string;
   context?: string;
   controllerName: string;
@@ -38,10 +50,13 @@ interface ControllerFlags extends LoggingFlags {
   leaderElectionNamespace?: string;
   leaderElectionId?: string;
   leaseName: string;
+  leaseDuration: number;
+  renewDeadline: number;
+  retryPeriod: number;
 }
 
 export function registerController(program: Command): void {
-  program
+  const command = program
     .command('controller')
     .description('watch the Kubernetes API, write Gateway API status, and serve the traffic')
     .option('--kubeconfig <path>', 'kubeconfig file (default: $KUBECONFIG, in-cluster, ~/.kube/config)')
@@ -51,7 +66,7 @@ export function registerController(program: Command): void {
     .option('--address-pool <cidr>', 'give each Gateway its own address from this range', parseCidr)
     .option(
       '--admin-address <host:port>',
-      'admin endpoint (health, readiness, status)',
+      'admin endpoint (health, readiness, metrics, status, config, drain)',
       DEFAULT_ADMIN_ADDRESS,
     )
     .option('--admin-allow-remote', 'allow the admin endpoint on a non-loopback address', false)
@@ -60,11 +75,35 @@ export function registerController(program: Command): void {
       '--leader-election-namespace <ns>',
       'namespace of the Lease (default: $POD_NAMESPACE or in-cluster)',
     )
-    .option('--leader-election-id <id>', 'this replica identity (default: $POD_NAME or hostname)')
+    .option(
+      '--leader-election-id <id>',
+      'this replica identity, also sent in the User-Agent (default: $POD_NAME or hostname)',
+    )
     .option('--lease-name <name>', 'name of the Lease', 'gatehouse-controller')
+    .addOption(
+      durationOption(
+        '--lease-duration <duration>',
+        'how long standbys wait before taking an unrenewed lease',
+        DEFAULT_LEADER_TIMINGS.leaseDurationMs,
+      ),
+    )
+    .addOption(
+      durationOption(
+        '--renew-deadline <duration>',
+        'how long the leader keeps trying to renew before it steps down',
+        DEFAULT_LEADER_TIMINGS.renewDeadlineMs,
+      ),
+    )
+    .addOption(
+      durationOption(
+        '--retry-period <duration>',
+        'time between attempts to acquire or renew the lease',
+        DEFAULT_LEADER_TIMINGS.retryPeriodMs,
+      ),
+    )
     .option('--log-level <level>', 'trace, debug, info, warn, error', 'info')
-    .option('--log-format <format>', 'json or text', parseLogFormat, 'json')
-    .action((flags: ControllerFlags) => runController(flags));
+    .option('--log-format <format>', 'json or text', parseLogFormat, 'json');
+  addOperatingOptions(command).action((flags: ControllerFlags) => runController(flags));
 }
 
 async function runController(flags: ControllerFlags): Promise<void> {
@@ -76,21 +115,25 @@ async function runController(flags: ControllerFlags): Promise<void> {
       `admin address ${flags.adminAddress} is not loopback: pass --admin-allow-remote to allow it`,
     );
   }
+  const identity = flags.leaderElectionId ?? process.env.POD_NAME ?? hostname();
   const { kubeConfig, source, namespace } = loadKubeConfig({
     ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}),
     ...(flags.context ? { context: flags.context } : {}),
+    userAgent: `gatehouse/${readVersion()} (${identity})`,
   });
   log.info({ source, server: kubeConfig.getCurrentCluster()?.server }, 'connecting to the Kubernetes API');
 
+  const ops = new Operations(flags, root);
   const writer = new KubernetesStatusWriter({
     kubeConfig,
     controllerName: flags.controllerName,
-    logger: componentLogger(root, 'status'),
+    logger: root,
   });
   const dataPlane = createDataPlane({
     defaultBind: flags.bind,
     ...(flags.addressPool ? { addressPool: flags.addressPool } : {}),
-    logger: componentLogger(root, 'dataplane'),
+    logger: root,
+    ...(ops.dataPlaneObserver ? { observer: ops.dataPlaneObserver } : {}),
   });
   // The provider is created below; the pipeline publishes statuses against its store.
   let provider: KubernetesProvider | undefined;
@@ -98,47 +141,84 @@ async function runController(flags: ControllerFlags): Promise<void> {
     translate: { controllerName: flags.controllerName },
     dataPlane,
     logger: componentLogger(root, 'pipeline'),
+    observer: ops.pipelineObserver,
     onPublished: (state) => {
       if (provider) void writer.write(state.statuses, provider.store);
     },
   });
   provider = new KubernetesProvider({
     kubeConfig,
-    logger: componentLogger(root, 'provider.kubernetes'),
-    onSnapshot: (snapshot) => pipeline.submit(snapshot),
+    logger: root,
+    onSnapshot: (snapshot, info) =>
+      pipeline.submit(snapshot, info.reason === 'change' ? info.firstChangeAt : undefined),
   });
   const synced = provider;
-  const adminServer = await startAdminServer({
-    ...admin,
-    logger: componentLogger(root, 'admin'),
-    routes: adminRoutes(pipeline, () => synced.synced),
-  });
+  registerControllerMetrics(ops, synced, writer);
 
   const elector = flags.leaderElection
-    ? new LeaderElector({
-        kubeConfig,
-        namespace:
-          flags.leaderElectionNamespace ?? process.env.POD_NAMESPACE ?? namespace ?? 'gatehouse-system',
-        identity: flags.leaderElectionId ?? process.env.POD_NAME ?? hostname(),
-        name: flags.leaseName,
-        logger: componentLogger(root, 'leader'),
-        onStartedLeading: () => writer.setLeader(true),
-        onStoppedLeading: () => writer.setLeader(false),
-      })
+    ? createElector(flags, kubeConfig, namespace, identity, writer, root)
     : undefined;
+  let adminServer: AdminServer | undefined;
+  const drain = ops.drainOnSignals(
+    dataPlane,
+    async () => {
+      await synced.stop();
+      pipeline.close();
+      await writer.idle();
+      await dataPlane.close();
+      await adminServer?.close();
+      log.info('stopped');
+    },
+    async () => {
+      await elector?.stop();
+    },
+  );
+  adminServer = await startAdminServer({
+    ...admin,
+    logger: componentLogger(root, 'admin'),
+    routes: adminRoutes(pipeline, { synced: () => synced.synced, drain, metrics: ops.metrics }),
+  });
   if (elector) void elector.start();
   else writer.setLeader(true);
   void provider.start();
+}
 
-  const shutdown = async (signal: string) => {
-    log.info({ signal }, 'shutting down');
-    await elector?.stop();
-    await synced.stop();
-    await writer.idle();
-    await dataPlane.close();
-    await adminServer.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+/** The Lease holder writes status; `namespace` is the kubeconfig's (in-cluster: the pod's). */
+function createElector(
+  flags: ControllerFlags,
+  kubeConfig: KubeConfig,
+  namespace: string | undefined,
+  identity: string,
+  writer: KubernetesStatusWriter,
+  root: Logger,
+): LeaderElector {
+  return new LeaderElector({
+    kubeConfig,
+    namespace: flags.leaderElectionNamespace ?? process.env.POD_NAMESPACE ?? namespace ?? 'gatehouse-system',
+    identity,
+    name: flags.leaseName,
+    timings: {
+      leaseDurationMs: flags.leaseDuration,
+      renewDeadlineMs: flags.renewDeadline,
+      retryPeriodMs: flags.retryPeriod,
+    },
+    logger: componentLogger(root, 'leader'),
+    onStartedLeading: () => writer.setLeader(true),
+    onStoppedLeading: () => writer.setLeader(false),
+  });
+}
+
+function registerControllerMetrics(
+  ops: Operations,
+  provider: KubernetesProvider,
+  writer: KubernetesStatusWriter,
+): void {
+  registerResourceCounts(ops.metrics, () =>
+    Object.fromEntries(
+      Object.keys(provider.stats.kinds).map((kind) => [kind, provider.store.keys(kind).length]),
+    ),
+  );
+  registerWatchStats(ops.metrics, provider.stats);
+  registerStatusWriterStats(ops.metrics, writer.stats);
+  registerLeader(ops.metrics, () => writer.isLeader);
 }

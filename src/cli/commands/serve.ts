@@ -1,18 +1,27 @@
 // `gatehouse serve -f <file|dir>`: standalone mode. The file provider feeds the pipeline, the
-// in-process data plane serves traffic, and the admin endpoint reports health and status.
+// data plane serves traffic — in this process (`--workers 1`) or in N worker processes that all
+// apply each generation before it counts as live (runtime/workers.ts) — and the admin endpoint
+// (on this process) reports health, readiness and status.
 //
 // Start order matters: the admin endpoint first (so /readyz can answer 503 while loading), then
-// the data plane, then the provider (whose first snapshot makes the process ready).
+// the data plane, then the provider (whose first snapshot makes the process ready). SIGTERM,
+// SIGINT and POST /drain drain the traffic (see runtime/drain.ts), then the process exits.
 
-import type { Command } from 'commander';
-import { isLoopback, parseAdminAddress, startAdminServer } from '../../admin/server.js';
+import { availableParallelism } from 'node:os';
+import { type Command, InvalidArgumentError } from 'commander';
+import { type AdminServer, isLoopback, parseAdminAddress, startAdminServer } from '../../admin/server.js';
 import { createDataPlane } from '../../dataplane/runtime.js';
+import type { DataPlane } from '../../dataplane/types.js';
 import { DemoBackends } from '../../demo/echo-backends.js';
+import { registerResourceCounts, snapshotCounts } from '../../observability/controlplane-metrics.js';
 import { componentLogger } from '../../observability/logger.js';
 import { FileProvider } from '../../provider/file/provider.js';
+import type { ResourceSnapshot } from '../../resources/kinds.js';
 import { Pipeline } from '../../runtime/pipeline.js';
+import { ClusterMetrics, WorkerPool } from '../../runtime/workers.js';
 import { DEFAULT_CONTROLLER_NAME } from '../../translator/types.js';
 import { adminRoutes } from '../admin-routes.js';
+import { addOperatingOptions, type OperatingFlags, Operations } from '../operating.js';
 import {
   collect,
   DEFAULT_ADMIN_ADDRESS,
@@ -23,17 +32,25 @@ import {
   parseLogFormat,
 } from '../options.js';
 
-interface ServeFlags extends LoggingFlags {
+interface ServeFlags extends LoggingFlags, OperatingFlags {
   file: string[];
   controllerName: string;
   bind: string;
   addressPool?: string;
   adminAddress: string;
   adminAllowRemote: boolean;
+  workers: number;
+}
+
+function parseWorkers(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 1024)
+    throw new InvalidArgumentError('must be an integer from 1 to 1024');
+  return n;
 }
 
 export function registerServe(program: Command): void {
-  program
+  const command = program
     .command('serve')
     .description('serve traffic for Gateway API resources read (and watched) from files')
     .requiredOption('-f, --file <path>', 'a YAML/JSON file or a directory (repeatable)', collect)
@@ -42,13 +59,19 @@ export function registerServe(program: Command): void {
     .option('--address-pool <cidr>', 'give each Gateway its own address from this range', parseCidr)
     .option(
       '--admin-address <host:port>',
-      'admin endpoint (health, readiness, status)',
+      'admin endpoint (health, readiness, metrics, status, config, drain)',
       DEFAULT_ADMIN_ADDRESS,
     )
     .option('--admin-allow-remote', 'allow the admin endpoint on a non-loopback address', false)
+    .option(
+      '--workers <n>',
+      'data-plane processes sharing the ports (1: serve in this process)',
+      parseWorkers,
+      availableParallelism(),
+    )
     .option('--log-level <level>', 'trace, debug, info, warn, error', 'info')
-    .option('--log-format <format>', 'json or text', parseLogFormat, 'json')
-    .action((flags: ServeFlags) => serve(flags));
+    .option('--log-format <format>', 'json or text', parseLogFormat, 'json');
+  addOperatingOptions(command).action((flags: ServeFlags) => serve(flags));
 }
 
 async function serve(flags: ServeFlags): Promise<void> {
@@ -61,41 +84,60 @@ async function serve(flags: ServeFlags): Promise<void> {
     );
   }
 
-  const dataPlane = createDataPlane({
+  const ops = new Operations(flags, root);
+  const options = {
     defaultBind: flags.bind,
     ...(flags.addressPool ? { addressPool: flags.addressPool } : {}),
-    logger: componentLogger(root, 'dataplane'),
-  });
+  };
+  // With workers, each worker observes its own traffic (access log); see runtime/workers.ts.
+  const dataPlane: DataPlane =
+    flags.workers > 1
+      ? new WorkerPool({
+          workers: flags.workers,
+          dataPlane: options,
+          log: { level: flags.logLevel, format: flags.logFormat },
+          accessLog: flags.accessLog,
+          logger: componentLogger(root, 'workers'),
+        })
+      : createDataPlane({
+          ...options,
+          logger: root,
+          ...(ops.dataPlaneObserver ? { observer: ops.dataPlaneObserver } : {}),
+        });
   const pipeline = new Pipeline({
     translate: { controllerName: flags.controllerName },
     dataPlane,
     logger: componentLogger(root, 'pipeline'),
+    observer: ops.pipelineObserver,
   });
   const demo = new DemoBackends(componentLogger(root, 'demo'));
-  const adminServer = await startAdminServer({
-    ...admin,
-    logger: componentLogger(root, 'admin'),
-    routes: adminRoutes(pipeline),
-  });
-
+  let latest: ResourceSnapshot | undefined;
+  registerResourceCounts(ops.metrics, () => snapshotCounts(latest));
   const provider = new FileProvider({
     paths: flags.file,
-    logger: componentLogger(root, 'provider.file'),
-    onSnapshot: async (snapshot) => {
+    logger: root,
+    onSnapshot: async (snapshot, info) => {
+      latest = snapshot;
       await demo.reconcile(snapshot);
-      await pipeline.submit(snapshot);
+      await pipeline.submit(snapshot, info.firstChangeAt);
     },
   });
-  await provider.start();
-
-  const shutdown = async (signal: string) => {
-    log.info({ signal }, 'shutting down');
+  let adminServer: AdminServer | undefined;
+  const drain = ops.drainOnSignals(dataPlane, async () => {
     await provider.close();
+    pipeline.close();
     await dataPlane.close();
     await demo.close();
-    await adminServer.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+    await adminServer?.close();
+    log.info('stopped');
+  });
+  adminServer = await startAdminServer({
+    ...admin,
+    logger: componentLogger(root, 'admin'),
+    routes: adminRoutes(pipeline, {
+      drain,
+      metrics: dataPlane instanceof WorkerPool ? new ClusterMetrics(ops.metrics, dataPlane) : ops.metrics,
+    }),
+  });
+  await provider.start();
 }

@@ -18,6 +18,8 @@ export interface CompileContext {
   readonly logger: Logger;
   /** Filled with the keys of every endpoint the new configuration uses. */
   readonly usedEndpoints: Set<string>;
+  /** Filled with the cluster targets of the new configuration (for upstream pool stats). */
+  readonly clusterTargets?: Map<string, ClusterTarget>;
 }
 
 export interface CompiledGateway {
@@ -39,7 +41,9 @@ function compileClusters(clusters: Record<string, ClusterIR>, ctx: CompileContex
     const endpoints = cluster.endpoints.map((e) =>
       ctx.registry.endpoint(cluster.protocol, e, ctx.usedEndpoints),
     );
-    targets.set(name, new ClusterTarget(name, cluster.protocol, endpoints));
+    const target = new ClusterTarget(name, cluster.protocol, endpoints);
+    targets.set(name, target);
+    ctx.clusterTargets?.set(name, target);
   }
   return targets;
 }
@@ -57,13 +61,14 @@ function compilePort(
     if (listeners.add(listenerIr.hostname, listener)) compiled.push(listener);
     else
       ctx.logger.warn(
-        { gateway, listener: listenerIr.name },
+        { kind: 'Gateway', resource: gateway, listener: listenerIr.name },
         'listener hostname repeated on its port; ignored',
       );
   }
   // Clients without SNI get the catch-all listener's certificate, else the first one that loads.
   const defaultIdentity = listeners.any?.identity ?? compiled.find((l) => l.identity !== undefined)?.identity;
   return {
+    gateway,
     port: port.port,
     protocol: port.protocol,
     scheme: port.protocol === 'HTTPS' ? 'https' : 'http',
@@ -86,7 +91,13 @@ function compileListener(
       routes.add(route.hostnames, match, behavior);
     } catch (err) {
       ctx.logger.error(
-        { gateway, route: route.id, err: (err as Error).message },
+        {
+          kind: 'HTTPRoute',
+          resource: `${route.route.namespace}/${route.route.name}`,
+          rule: route.rule,
+          gateway,
+          err: (err as Error).message,
+        },
         'skipping a route that does not compile',
       );
     }
@@ -96,7 +107,10 @@ function compileListener(
       ? ctx.certificates.identity(`${gateway}/${listener.name}`, listener.certificates)
       : undefined;
   if (port.protocol === 'HTTPS' && identity === undefined) {
-    ctx.logger.warn({ gateway, listener: listener.name }, 'HTTPS listener has no usable certificate');
+    ctx.logger.warn(
+      { kind: 'Gateway', resource: gateway, listener: listener.name },
+      'HTTPS listener has no usable certificate',
+    );
   }
   return { name: listener.name, routes, identity };
 }

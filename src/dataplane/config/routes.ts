@@ -20,6 +20,8 @@ export function compileRoute(
   const filters = route.filters;
   const behavior: RouteBehavior = {
     id: route.id,
+    route: `${route.route.namespace}/${route.route.name}`,
+    rule: route.rule,
     prefix: route.path.type === 'PathPrefix' ? match.prefix : undefined,
     cors: filters.cors === undefined ? undefined : compileCors(filters.cors),
     requestHeaders: compileHeaderMod(filters.requestHeaders),

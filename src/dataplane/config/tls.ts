@@ -65,7 +65,7 @@ export class CertificateStore {
       return true;
     } catch (err) {
       this.logger.error(
-        { listener, secret: certificate.secret, err: (err as Error).message },
+        { kind: 'Secret', resource: certificate.secret, listener, err: (err as Error).message },
         'skipping a certificate that does not load',
       );
       return false;

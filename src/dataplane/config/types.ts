@@ -10,6 +10,8 @@ import type { BackendPicker, ClusterTarget } from '../upstream/balancer.js';
 import type { TlsIdentity } from './tls.js';
 
 export interface CompiledPort {
+  /** The Gateway's `namespace/name` (for exchange records and connection metrics). */
+  readonly gateway: string;
   /** The Gateway listener port (used by redirects). */
   readonly port: number;
   readonly protocol: 'HTTP' | 'HTTPS';
@@ -29,6 +31,9 @@ export interface CompiledListener {
 /** Everything that happens once a route is chosen, in the documented order. */
 export interface RouteBehavior {
   readonly id: string;
+  /** The HTTPRoute's `namespace/name` and the rule index (for exchange records). */
+  readonly route: string;
+  readonly rule: number;
   /** The PathPrefix value (trailing slash trimmed) for ReplacePrefixMatch; undefined otherwise. */
   readonly prefix: string | undefined;
   readonly cors: Cors | undefined;

@@ -1,44 +1,108 @@
 // What the runtime needs from a bound listener socket, whatever its protocol, plus the pieces
-// both implementations share: binding with the error reported, and connection bookkeeping so a
-// retired server drains and a closed data plane lets the process exit.
+// both implementations share: binding with the error reported, connection bookkeeping (so a
+// retired server drains, a closed data plane lets the process exit, and the observer sees every
+// connection open and close), and the wait for a retired server's last connection.
 
 import type { Server, Socket } from 'node:net';
 import type { CompiledPort } from '../config/types.js';
+import type { ConnectionInfo, DataPlaneObserver } from '../types.js';
 
 export interface BoundServer {
   readonly address: string;
   readonly port: number;
   readonly protocol: 'HTTP' | 'HTTPS';
+  /** The `namespace/name` of the Gateway the configuration in force belongs to. */
+  readonly gateway: string;
+  /** Open downstream connections. */
+  readonly connections: number;
+  /** Requests (and WebSocket tunnels) in flight. */
+  readonly inFlight: number;
   /** Makes `config` the one new requests on this server use. */
   update(config: CompiledPort): void;
   /** Binds; rejects with the bind error (EADDRINUSE, EADDRNOTAVAIL, ...). */
-  listen(): Promise<void>;
-  /** Stops accepting; open connections finish their requests and close (see RETIRE_GRACE_MS). */
+  listen(reusePort: boolean): Promise<void>;
+  /**
+   * Stops accepting and closes idle connections; busy ones close after their current response
+   * (`Connection: close` on HTTP/1.1, GOAWAY on HTTP/2). See RETIRE_GRACE_MS.
+   */
   retire(): void;
+  /** Resolves once the server is retired and its last connection has closed. */
+  drained(): Promise<void>;
   /** Closes the listening socket and every connection now. */
   destroy(): void;
 }
 
+/** Which engine serves HTTP/1.x on plain listeners: the raw-socket one (fast/) or node:http. */
+export type HttpEngine = 'fast' | 'node';
+
 /** Grace given to a retired server's connections before the runtime destroys them. */
 export const RETIRE_GRACE_MS = 30_000;
 
-export function listenOn(server: Server, address: string, port: number): Promise<void> {
+/**
+ * Accept queue length asked of the kernel (capped by net.core.somaxconn). Node's default, 511,
+ * overflows when a thousand clients connect at once: the kernel then drops their handshakes
+ * and they retry after 1 s, 3 s, 7 s — the multi-second tails measured at 1,000 connections.
+ */
+export const LISTEN_BACKLOG = 65_535;
+
+const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+/** `listen({ reusePort })` exists from Node 22.12 / 23.1. */
+export const REUSE_PORT_SUPPORTED = major > 22 || (major === 22 && minor >= 12);
+
+/**
+ * Binds `server`. With `reusePort` (worker processes) and a Node that supports it, the socket is
+ * this process's own (`exclusive`, so node:cluster does not route the bind to the primary).
+ */
+export function listenOn(server: Server, address: string, port: number, reusePort = false): Promise<void> {
+  const own = reusePort && REUSE_PORT_SUPPORTED ? { exclusive: true, reusePort: true } : {};
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen({ host: address, port }, () => {
+    server.listen({ host: address, port, backlog: LISTEN_BACKLOG, ...own }, () => {
       server.removeListener('error', reject);
       resolve();
     });
   });
 }
 
-/** Every raw connection of a server, so they can be destroyed together. */
+/** Resolves when `server` has stopped listening and its last connection has closed. */
+export function closedPromise(server: Server): Promise<void> {
+  return new Promise((resolve) => server.once('close', () => resolve()));
+}
+
+/** Every raw connection of a server, so they can be counted, reported and destroyed together. */
 export class SocketSet {
   private readonly sockets = new Set<Socket>();
+  private readonly emptyWaiters: (() => void)[] = [];
+  private info: ConnectionInfo;
+
+  constructor(
+    private readonly observer: DataPlaneObserver | undefined,
+    gateway: string,
+    private readonly protocol: 'HTTP' | 'HTTPS',
+  ) {
+    this.info = { gateway, protocol };
+  }
+
+  /** Connections opened from now on are reported as the Gateway's. */
+  setGateway(gateway: string): void {
+    if (this.info.gateway !== gateway) this.info = { gateway, protocol: this.protocol };
+  }
 
   add(socket: Socket): void {
     this.sockets.add(socket);
-    socket.once('close', () => this.sockets.delete(socket));
+    const { observer, info } = this;
+    observer?.onConnection('open', info);
+    socket.once('close', () => {
+      this.sockets.delete(socket);
+      observer?.onConnection('close', info);
+      if (this.sockets.size === 0) for (const resolve of this.emptyWaiters.splice(0)) resolve();
+    });
+  }
+
+  /** Resolves once no connection is open (at once if none is). */
+  empty(): Promise<void> {
+    if (this.sockets.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.emptyWaiters.push(resolve));
   }
 
   destroyAll(): void {

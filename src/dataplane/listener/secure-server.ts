@@ -2,6 +2,8 @@
 // catch-all — the same table that picks the listener for a Host), ALPN h2 and http/1.1 on one
 // http2 secure server. Certificates swap without a restart: SNI reads the configuration in force
 // at each handshake, and the default certificate (clients without SNI) is replaced in place.
+// Retiring closes idle HTTP/1.1 connections and HTTP/2 sessions at once, busy ones after their
+// current response.
 
 import type { IncomingMessage } from 'node:http';
 import { createSecureServer, type Http2SecureServer, type ServerHttp2Session } from 'node:http2';
@@ -9,12 +11,14 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { SecureContext } from 'node:tls';
 import type { CompiledPort } from '../config/types.js';
+import { ExchangeSet } from '../exchange.js';
 import { serveRequest } from '../proxy.js';
 import type { ClientRequest } from '../request.js';
 import type { ClientResponse } from '../respond.js';
 import { normalizeHost } from '../router/hostname.js';
+import type { DataPlaneObserver } from '../types.js';
 import { serveUpgrade } from '../upgrade.js';
-import { type BoundServer, listenOn, SocketSet } from './bound-server.js';
+import { type BoundServer, closedPromise, listenOn, SocketSet } from './bound-server.js';
 
 /** Idle keep-alive of HTTP/1.1 connections (node:http's default; the http2 server has none). */
 const KEEP_ALIVE_TIMEOUT_MS = 5_000;
@@ -25,18 +29,24 @@ export class SecureServer implements BoundServer {
   private retired = false;
   private defaultIdentity: string | undefined;
   private readonly server: Http2SecureServer;
-  private readonly sockets = new SocketSet();
+  private readonly sockets: SocketSet;
   private readonly sessions = new Set<ServerHttp2Session>();
+  private readonly exchanges: ExchangeSet;
+  private closed: Promise<void> = Promise.resolve();
+  private idleCheck: NodeJS.Immediate | undefined;
 
   constructor(
     readonly address: string,
     readonly port: number,
     config: CompiledPort,
+    observer?: DataPlaneObserver,
   ) {
     this.config = config;
+    this.sockets = new SocketSet(observer, config.gateway, 'HTTPS');
+    this.exchanges = new ExchangeSet(observer, () => this.closeIdleSoon());
     const onRequest = (req: ClientRequest, res: ClientResponse) => {
       if (this.retired && 'shouldKeepAlive' in res) res.shouldKeepAlive = false;
-      serveRequest(this.config, req, res);
+      serveRequest(this.config, req, res, this.exchanges);
     };
     this.server = createSecureServer(
       { allowHTTP1: true, SNICallback: (name, cb) => cb(null, this.contextFor(name)) },
@@ -44,7 +54,7 @@ export class SecureServer implements BoundServer {
     );
     Object.assign(this.server, { keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS });
     this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
-      serveUpgrade(this.config, req, socket, head),
+      serveUpgrade(this.config, req, socket, head, this.exchanges),
     );
     this.server.on('connection', (socket: Socket) => {
       this.sockets.add(socket);
@@ -53,14 +63,29 @@ export class SecureServer implements BoundServer {
     this.server.on('session', (session: ServerHttp2Session) => {
       this.sessions.add(session);
       session.once('close', () => this.sessions.delete(session));
+      // Handshake finished after retiring: serve what the first packets carry, then GOAWAY.
+      if (this.retired) setImmediate(() => session.close());
     });
     this.server.on('tlsClientError', () => {});
     this.server.on('sessionError', () => {});
     this.update(config);
   }
 
+  get gateway(): string {
+    return this.config.gateway;
+  }
+
+  get connections(): number {
+    return this.sockets.size;
+  }
+
+  get inFlight(): number {
+    return this.exchanges.size;
+  }
+
   update(config: CompiledPort): void {
     this.config = config;
+    this.sockets.setGateway(config.gateway);
     const identity = config.defaultIdentity;
     if (identity !== undefined && identity.id !== this.defaultIdentity) {
       this.server.setSecureContext({ cert: identity.cert, key: identity.key });
@@ -68,21 +93,41 @@ export class SecureServer implements BoundServer {
     }
   }
 
-  async listen(): Promise<void> {
-    await listenOn(this.server, this.address, this.port);
+  async listen(reusePort: boolean): Promise<void> {
+    await listenOn(this.server, this.address, this.port, reusePort);
+    this.closed = closedPromise(this.server);
     this.server.on('error', () => {});
   }
 
   retire(): void {
     this.retired = true;
     this.server.close();
+    this.exchanges.closeConnectionsAfterResponses();
+    this.closeIdleHttp1();
     for (const session of this.sessions) session.close();
+  }
+
+  async drained(): Promise<void> {
+    await this.closed;
+    await this.sockets.empty();
   }
 
   destroy(): void {
     this.retired = true;
     this.server.close();
     this.sockets.destroyAll();
+  }
+
+  /** With allowHTTP1, node tracks the HTTP/1.1 connections; its types do not declare the method. */
+  private closeIdleHttp1(): void {
+    (this.server as unknown as { closeIdleConnections(): void }).closeIdleConnections();
+  }
+
+  private closeIdleSoon(): void {
+    this.idleCheck ??= setImmediate(() => {
+      this.idleCheck = undefined;
+      this.closeIdleHttp1();
+    });
   }
 
   private contextFor(serverName: string): SecureContext | undefined {

@@ -3,13 +3,21 @@
 // and a full client socket pauses the upstream). A deadline (the route's request and backend
 // timeouts, whichever is shorter) aborts the attempt with 504; a client that goes away aborts it;
 // upstream failures become 502 — or, once the response has started, a reset of the client stream.
+// The exchange record gets the endpoint, the time to the upstream's headers, the body bytes both
+// ways and the error kind.
 
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { HeaderPairs } from '../filters/cors.js';
 import { applyHeaderMod, type HeaderBag, type HeaderMod } from '../filters/headers.js';
 import { type ClientResponse, responseClosed, sendStatus } from '../respond.js';
-import { ClientGoneError, statusForUpstreamError, UpstreamTimeoutError } from './errors.js';
+import type { ExchangeRecord } from '../types.js';
+import {
+  ClientGoneError,
+  statusForUpstreamError,
+  UpstreamTimeoutError,
+  upstreamErrorKind,
+} from './errors.js';
 import { stripResponseHopByHop } from './headers.js';
 import type { Endpoint } from './registry.js';
 
@@ -27,8 +35,14 @@ export interface ForwardRequest {
   timeoutMs: number;
 }
 
-export function forward(res: ClientResponse, endpoint: Endpoint, request: ForwardRequest): void {
-  new ForwardExchange(res, request).start(endpoint.dispatcher);
+export function forward(
+  res: ClientResponse,
+  endpoint: Endpoint,
+  request: ForwardRequest,
+  record: ExchangeRecord,
+): void {
+  record.upstreamAddress = endpoint.label;
+  new ForwardExchange(res, request, record).start(endpoint.dispatcher);
 }
 
 class ForwardExchange implements Dispatcher.DispatchHandler {
@@ -37,14 +51,17 @@ class ForwardExchange implements Dispatcher.DispatchHandler {
   /** Set once the client response is complete, failed, or the client is gone. */
   private settled = false;
   private onDrain: (() => void) | undefined;
+  private dispatchedAt = 0;
 
   constructor(
     private readonly res: ClientResponse,
     private readonly request: ForwardRequest,
+    private readonly record: ExchangeRecord,
   ) {}
 
   start(dispatcher: Dispatcher): void {
     const { request } = this;
+    this.dispatchedAt = performance.now();
     if (request.timeoutMs > 0) this.timer = setTimeout(onDeadline, request.timeoutMs, this);
     this.res.once('close', () => this.onClientClose());
     const options: Dispatcher.DispatchOptions = {
@@ -62,7 +79,15 @@ class ForwardExchange implements Dispatcher.DispatchHandler {
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.controller = controller;
-    if (this.settled) controller.abort(new ClientGoneError());
+    if (this.settled) {
+      controller.abort(new ClientGoneError());
+      return;
+    }
+    // undici starts reading the body in this same tick, so a counter attached now sees every chunk.
+    const record = this.record;
+    this.request.body?.on('data', (chunk: Buffer) => {
+      record.bytesIn += chunk.length;
+    });
   }
 
   onResponseStart(
@@ -71,6 +96,7 @@ class ForwardExchange implements Dispatcher.DispatchHandler {
     headers: Record<string, string | string[] | undefined>,
   ): void {
     if (statusCode < 200 || this.settled) return;
+    this.record.upstreamMs = performance.now() - this.dispatchedAt;
     try {
       stripResponseHopByHop(headers);
       for (const mod of this.request.responseMods) if (mod !== undefined) applyHeaderMod(mod, headers);
@@ -84,6 +110,7 @@ class ForwardExchange implements Dispatcher.DispatchHandler {
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
     if (this.settled) return;
+    this.record.bytesOut += chunk.length;
     if (!this.res.write(chunk)) {
       controller.pause();
       this.onDrain ??= () => this.controller?.resume();
@@ -112,15 +139,17 @@ class ForwardExchange implements Dispatcher.DispatchHandler {
   private onClientClose(): void {
     if (this.settled) return;
     this.settle();
+    this.record.errorKind = 'client_abort';
     this.controller?.abort(new ClientGoneError());
   }
 
   private fail(err: unknown): void {
     if (this.settled) return;
     this.settle();
+    this.record.errorKind = upstreamErrorKind(err);
     if (responseClosed(this.res)) return;
     if (this.res.headersSent) this.res.destroy();
-    else sendStatus(this.res, statusForUpstreamError(err));
+    else this.record.bytesOut += sendStatus(this.res, statusForUpstreamError(err));
   }
 
   private settle(): void {

@@ -1,17 +1,31 @@
 // Upstream connections, one undici dispatcher per (protocol, endpoint): a keep-alive Pool for
 // HTTP/1.1 clusters, an H2CClient (HTTP/2 with prior knowledge, one multiplexed session) for h2c
-// clusters. Dispatchers outlive applies while the new configuration still references them, and
-// are closed gracefully (queued and in-flight requests finish) once it no longer does.
+// clusters; HTTP/1.1 endpoints also get the fast engine's raw-socket pool. Both outlive applies
+// while the new configuration still references them, and are closed gracefully (queued and
+// in-flight requests finish) once it no longer does. `poolStats()` reads the pools' counters
+// (connections, idle, active and queued requests).
 
 import type { Logger } from 'pino';
-import { type Dispatcher, H2CClient, Pool } from 'undici';
+import { type Client, H2CClient, Pool } from 'undici';
 import type { ClusterIR, EndpointIR } from '../../ir/types.js';
+import { UpstreamPool } from './pool.js';
 
 export interface Endpoint {
   readonly key: string;
   readonly address: string;
   readonly port: number;
-  readonly dispatcher: Dispatcher;
+  /** `address:port` (IPv6 in brackets), as exchange records report it. */
+  readonly label: string;
+  readonly dispatcher: Pool | H2CClient;
+  /** The fast engine's pool (HTTP/1.1 endpoints only). */
+  readonly pool: UpstreamPool | undefined;
+}
+
+export interface PoolStats {
+  connections: number;
+  idle: number;
+  active: number;
+  queued: number;
 }
 
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -27,7 +41,10 @@ export class UpstreamRegistry {
     used.add(key);
     let endpoint = this.endpoints.get(key);
     if (endpoint === undefined) {
-      endpoint = { key, address: ir.address, port: ir.port, dispatcher: createDispatcher(protocol, ir) };
+      const label = `${ir.address.includes(':') ? `[${ir.address}]` : ir.address}:${ir.port}`;
+      const dispatcher = createDispatcher(protocol, label);
+      const pool = protocol === 'http1' ? new UpstreamPool(ir.address, ir.port) : undefined;
+      endpoint = { key, address: ir.address, port: ir.port, label, dispatcher, pool };
       this.endpoints.set(key, endpoint);
     }
     return endpoint;
@@ -38,6 +55,7 @@ export class UpstreamRegistry {
     for (const [key, endpoint] of this.endpoints) {
       if (used.has(key)) continue;
       this.endpoints.delete(key);
+      endpoint.pool?.close();
       endpoint.dispatcher.close().catch((err: unknown) => {
         this.logger.debug({ err, endpoint: key }, 'closing an upstream pool failed');
       });
@@ -52,12 +70,37 @@ export class UpstreamRegistry {
   async destroyAll(): Promise<void> {
     const all = [...this.endpoints.values()];
     this.endpoints.clear();
+    for (const endpoint of all) endpoint.pool?.destroy();
     await Promise.all(all.map((e) => e.dispatcher.destroy().catch(() => undefined)));
   }
 }
 
-function createDispatcher(protocol: ClusterIR['protocol'], ir: EndpointIR): Dispatcher {
-  const origin = `http://${ir.address.includes(':') ? `[${ir.address}]` : ir.address}:${ir.port}`;
+/** Adds the endpoint's counters to `into`. */
+export function addPoolStats(endpoint: Endpoint, into: PoolStats): void {
+  const pool = endpoint.pool;
+  if (pool !== undefined) {
+    into.connections += pool.openCount;
+    into.idle += pool.idleCount;
+    into.active += pool.openCount - pool.idleCount;
+  }
+  const dispatcher = endpoint.dispatcher;
+  if (dispatcher instanceof Pool) {
+    const stats = dispatcher.stats;
+    into.connections += stats.connected;
+    into.idle += stats.free;
+    into.active += stats.running;
+    into.queued += stats.pending + stats.queued;
+  } else {
+    // H2CClient is an undici Client at runtime; its type declaration omits `stats`.
+    const stats = (dispatcher as unknown as Client).stats;
+    into.connections += stats.connected ? 1 : 0;
+    into.active += stats.running;
+    into.queued += stats.pending;
+  }
+}
+
+function createDispatcher(protocol: ClusterIR['protocol'], hostPort: string): Pool | H2CClient {
+  const origin = `http://${hostPort}`;
   const connect = { timeout: CONNECT_TIMEOUT_MS };
   return protocol === 'h2c' ? new H2CClient(origin, { connect }) : new Pool(origin, { connect });
 }

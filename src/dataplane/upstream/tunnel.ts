@@ -1,11 +1,14 @@
 // HTTP/1.1 Upgrade (WebSocket) proxying: the upgrade request is written to a fresh connection to
 // the endpoint, then both sockets are piped into each other. The upstream's answer (101 or an
-// error status) reaches the client byte for byte.
+// error status) reaches the client byte for byte. A failure to reach the upstream answers 502 and
+// is recorded on the exchange.
 
 import { STATUS_CODES } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { HeaderBag } from '../filters/headers.js';
+import type { ExchangeRecord } from '../types.js';
+import { upstreamErrorKind } from './errors.js';
 import type { Endpoint } from './registry.js';
 
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -18,11 +21,23 @@ export interface UpgradeRequest {
   upgrade: string;
 }
 
-export function openTunnel(client: Duplex, head: Buffer, endpoint: Endpoint, request: UpgradeRequest): void {
+export function openTunnel(
+  client: Duplex,
+  head: Buffer,
+  endpoint: Endpoint,
+  request: UpgradeRequest,
+  record: ExchangeRecord,
+): void {
   const upstream: Socket = connect({ host: endpoint.address, port: endpoint.port });
+  const started = performance.now();
   upstream.setTimeout(CONNECT_TIMEOUT_MS);
-  upstream.once('timeout', () => upstream.destroy(new Error('upstream connect timeout')));
+  upstream.once('timeout', () =>
+    upstream.destroy(
+      Object.assign(new Error('upstream connect timeout'), { code: 'UND_ERR_CONNECT_TIMEOUT' }),
+    ),
+  );
   upstream.once('connect', () => {
+    record.upstreamMs = performance.now() - started;
     upstream.setTimeout(0);
     upstream.setNoDelay(true);
     upstream.write(serializeHead(request));
@@ -30,8 +45,12 @@ export function openTunnel(client: Duplex, head: Buffer, endpoint: Endpoint, req
     upstream.pipe(client);
     client.pipe(upstream);
   });
-  upstream.on('error', () => {
-    if (upstream.connecting || upstream.bytesRead === 0) writeRawStatus(client, 502);
+  upstream.on('error', (err) => {
+    record.errorKind = upstreamErrorKind(err);
+    if (upstream.connecting || upstream.bytesRead === 0) {
+      record.status = 502;
+      writeRawStatus(client, 502);
+    }
     client.destroy();
   });
   client.on('error', () => upstream.destroy());

@@ -5,12 +5,14 @@
 // change that alters the objects. A file that fails to parse or validate is logged once (file,
 // line, column, field, message) and its last good objects stay; other files still apply. The
 // same object defined twice keeps its first definition. Changes are picked up with fs.watch.
+// An editor saving in place truncates the file before writing it: a file that turns empty is
+// believed only once it has stayed empty for a moment, so its objects do not blink out.
 
 import { readFile } from 'node:fs/promises';
 import { componentLogger, type Logger } from '../../observability/logger.js';
 import type { ResourceSnapshot } from '../../resources/kinds.js';
 import type { KubeObject } from '../../resources/types.js';
-import type { ValidatorOptions } from '../../resources/validate.js';
+import { precompileValidation, type ValidatorOptions } from '../../resources/validate.js';
 import { listManifestFiles } from './files.js';
 import { type FileProblem, type LoadedObject, loadManifest } from './load.js';
 import { MetadataTracker } from './object-metadata.js';
@@ -24,7 +26,12 @@ export interface SnapshotInfo {
   changedFiles: string[];
   /** Files whose current content is refused (their last good objects are in the snapshot). */
   failedFiles: string[];
+  /** Epoch ms the first file change behind this snapshot was seen (absent for the initial load). */
+  firstChangeAt?: number;
 }
+
+/** How long an emptied file must stay empty before its objects are dropped. */
+export const EMPTIED_FILE_GRACE_MS = 500;
 
 export interface FileProviderOptions {
   /** Manifest files and directories. */
@@ -55,7 +62,11 @@ export class FileProvider {
   private changedSinceSnapshot = new Set<string>();
   private reportedDuplicates = new Set<string>();
   private reportedMissing = new Set<string>();
+  /** Files read empty that had objects, with when they were first seen empty. */
+  private readonly emptiedAt = new Map<string, number>();
   private pending = false;
+  /** When the watcher first reported a change not read yet. */
+  private changeSeenAt: number | undefined;
   private running: Promise<void> | undefined;
   private closed = false;
 
@@ -66,9 +77,14 @@ export class FileProvider {
 
   /** Loads every file, hands on the first snapshot, then keeps watching. */
   async start(): Promise<void> {
+    // Before the first load, so the first edit of a kind the files lacked is not the slow one.
+    precompileValidation();
     this.watcher = new ChangeWatcher(
       this.options.paths,
-      () => this.requestReload(),
+      () => {
+        this.changeSeenAt ??= Date.now();
+        this.requestReload();
+      },
       (path, err) => this.log.debug({ path, err: err.message }, 'watch interrupted; watching again'),
       this.options.debounce,
     );
@@ -105,6 +121,8 @@ export class FileProvider {
   }
 
   private async reload(): Promise<void> {
+    const changedAt = this.changeSeenAt;
+    this.changeSeenAt = undefined;
     const { files, missing } = await listManifestFiles(this.options.paths);
     this.reportMissing(missing);
     const listed = new Set(files);
@@ -113,6 +131,7 @@ export class FileProvider {
       // A file gone between listing and reading (an editor mid-save) is read on the next event.
       const text = await readFile(file, 'utf8').catch(() => undefined);
       if (text === undefined || this.files.get(file)?.text === text) continue;
+      if (this.maybeMidWrite(file, text)) continue;
       this.applyFile(file, text);
       changed = true;
     }
@@ -122,7 +141,29 @@ export class FileProvider {
       this.log.info({ file }, `${file}: removed; its objects are gone`);
       changed = true;
     }
-    if (changed && !this.closed) this.publish();
+    if (changed && !this.closed) this.publish(changedAt);
+  }
+
+  /**
+   * True while `file`, which had objects, reads empty for less than the grace period: most
+   * likely a write in progress. A re-read is scheduled for when the grace period ends.
+   */
+  private maybeMidWrite(file: string, text: string): boolean {
+    if (text.trim() !== '' || !this.files.get(file)?.good.length) {
+      this.emptiedAt.delete(file);
+      return false;
+    }
+    const now = performance.now();
+    const since = this.emptiedAt.get(file);
+    if (since === undefined) {
+      this.emptiedAt.set(file, now);
+      this.log.debug({ file }, `${file}: empty; keeping its objects unless it stays empty`);
+      setTimeout(() => this.requestReload(), EMPTIED_FILE_GRACE_MS).unref();
+      return true;
+    }
+    if (now - since < EMPTIED_FILE_GRACE_MS) return true;
+    this.emptiedAt.delete(file);
+    return false;
   }
 
   private applyFile(file: string, text: string): void {
@@ -153,7 +194,7 @@ export class FileProvider {
     this.log.error({ ...problemFields(first), keptObjects: kept.length }, message);
   }
 
-  private publish(): void {
+  private publish(changedAt: number | undefined): void {
     const built = buildSnapshot(
       [...this.files.values()].map((state) => state.good),
       this.tracker,
@@ -165,6 +206,7 @@ export class FileProvider {
       revision: ++this.revision,
       changedFiles: [...this.changedSinceSnapshot],
       failedFiles: [...this.files].filter(([, state]) => state.failed).map(([file]) => file),
+      ...(changedAt === undefined ? {} : { firstChangeAt: changedAt }),
     };
     this.changedSinceSnapshot = new Set();
     try {

@@ -3,11 +3,15 @@
 // a short hold-off after the last event but never later than a ceiling after the first.
 // Events carry no detail on purpose: editors that save by renaming (vim writes `file~`, then a
 // new `file`) make per-file events unreliable, so the owner re-reads the whole watched set.
-// A directory is watched recursively; a file through its parent directory, so a file replaced
-// by rename is still seen; a path that does not exist yet through its nearest existing parent.
+// A directory is watched with one non-recursive fs.watch per directory of its tree (not with
+// `recursive: true`: on Linux, Node 20 emulates that by watching each file's inode, and a file
+// replaced by rename is then never heard from again); a file through its parent directory, so a
+// file replaced by rename is still seen; a path that does not exist yet through its nearest
+// existing parent.
 
-import { type FSWatcher, statSync, watch } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { type FSWatcher, readdirSync, statSync, watch } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { isIgnoredName } from './files.js';
 
 export interface DebounceOptions {
   /** Quiet time after the last event before reporting. */
@@ -25,6 +29,8 @@ interface Watch {
   /** The directory fs.watch was given. */
   target: string;
   watcher: FSWatcher;
+  /** For a directory: the watchers of the directories below it, by path. */
+  subdirectories: Map<string, FSWatcher>;
 }
 
 export class ChangeWatcher {
@@ -51,11 +57,18 @@ export class ChangeWatcher {
       const kind = targetKind(path);
       const target = kind === 'dir' ? path : kind === 'file' ? dirname(path) : existingAncestor(path);
       const current = this.watches.get(path);
-      if (current?.kind === kind && current.target === target) continue;
-      current?.watcher.close();
+      if (current?.kind === kind && current.target === target) {
+        // Directories created since the last sync may already hold files: read again.
+        if (kind === 'dir') moved = this.followSubdirectories(current) || moved;
+        continue;
+      }
+      if (current) closeWatch(current);
       this.watches.delete(path);
       const watcher = this.open(path, kind, target);
-      if (watcher) this.watches.set(path, { kind, target, watcher });
+      if (!watcher) continue;
+      const opened: Watch = { kind, target, watcher, subdirectories: new Map() };
+      this.watches.set(path, opened);
+      if (kind === 'dir') this.followSubdirectories(opened);
       moved ||= current !== undefined;
     }
     if (moved) this.schedule();
@@ -64,14 +77,42 @@ export class ChangeWatcher {
   close(): void {
     this.closed = true;
     clearTimeout(this.timer);
-    for (const { watcher } of this.watches.values()) watcher.close();
+    for (const entry of this.watches.values()) closeWatch(entry);
     this.watches.clear();
+  }
+
+  /** Watches every directory below `entry`'s; true when one was added. */
+  private followSubdirectories(entry: Watch): boolean {
+    const wanted = new Set(subdirectoriesOf(entry.target));
+    for (const [dir, watcher] of entry.subdirectories) {
+      if (wanted.has(dir)) continue;
+      watcher.close();
+      entry.subdirectories.delete(dir);
+    }
+    let added = false;
+    for (const dir of wanted) {
+      if (entry.subdirectories.has(dir)) continue;
+      try {
+        const watcher = watch(dir, () => this.schedule());
+        watcher.on('error', () => {
+          // The directory went away: stop following it; a sync after the re-read reconciles.
+          watcher.close();
+          if (entry.subdirectories.get(dir) === watcher) entry.subdirectories.delete(dir);
+          this.schedule();
+        });
+        entry.subdirectories.set(dir, watcher);
+        added = true;
+      } catch {
+        // Gone between listing and watching: nothing to follow.
+      }
+    }
+    return added;
   }
 
   private open(path: string, kind: TargetKind, target: string): FSWatcher | undefined {
     const name = basename(path);
     try {
-      const watcher = watch(target, { recursive: kind === 'dir' }, (_event, filename) => {
+      const watcher = watch(target, (_event, filename) => {
         // A file's parent directory reports its siblings too; anything else may matter.
         if (kind === 'file' && filename !== null && filename !== name) return;
         this.schedule();
@@ -104,6 +145,29 @@ export class ChangeWatcher {
       if (!this.closed) this.onChange();
     }, delay);
   }
+}
+
+function closeWatch(entry: Watch): void {
+  entry.watcher.close();
+  for (const watcher of entry.subdirectories.values()) watcher.close();
+  entry.subdirectories.clear();
+}
+
+/** Every directory below `root` that the manifest listing descends into (hidden ones are not). */
+function subdirectoriesOf(root: string): string[] {
+  const out: string[] = [];
+  let entries: { name: string; isDirectory(): boolean }[];
+  try {
+    entries = readdirSync(root, { withFileTypes: true });
+  } catch {
+    return out;
+  }
+  for (const entry of entries) {
+    if (!entry.isDirectory() || isIgnoredName(entry.name)) continue;
+    const dir = join(root, entry.name);
+    out.push(dir, ...subdirectoriesOf(dir));
+  }
+  return out;
 }
 
 function targetKind(path: string): TargetKind {

@@ -13,6 +13,7 @@ let dir: string;
 let server: Server;
 let port: number;
 const TOKEN = 'service-account-token';
+const userAgents: string[] = [];
 
 function openssl(...args: string[]): void {
   execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
@@ -61,6 +62,7 @@ before(async () => {
   server = createServer(
     { key: readFileSync(join(dir, 'srv.key')), cert: readFileSync(join(dir, 'srv.crt')) },
     (req, res) => {
+      userAgents.push(req.headers['user-agent'] ?? '');
       const authorized = req.headers.authorization === `Bearer ${TOKEN}`;
       res.writeHead(authorized ? 200 : 401, { 'content-type': 'application/json' });
       res.end(
@@ -138,4 +140,16 @@ test('no configuration at all is an error that says what to do', () => {
     () => loadKubeConfig({ env: {}, inClusterRoot: join(dir, 'none'), home: join(dir, 'nohome') }),
     /--kubeconfig/,
   );
+});
+
+test('every request carries the User-Agent given, through KubeRest and through watches', async () => {
+  const root = join(dir, 'good');
+  serviceAccount(root, 'ca.crt');
+  const userAgent = 'gatehouse/0.0.0-test (replica-a)';
+  const { kubeConfig } = loadKubeConfig({ env: inClusterEnv(), inClusterRoot: root, home: dir, userAgent });
+  userAgents.length = 0;
+  await new KubeRest(kubeConfig).get('/api/v1/namespaces');
+  const init = await kubeConfig.applyToFetchOptions({});
+  assert.deepEqual(userAgents, [userAgent]);
+  assert.equal((init.headers as unknown as { get(name: string): string }).get('User-Agent'), userAgent);
 });

@@ -2,11 +2,13 @@
 // pod's service account (token + CA under /var/run/secrets/kubernetes.io/serviceaccount), then
 // ~/.kube/config. The API server certificate is always verified: nothing here sets skipTLSVerify
 // (a kubeconfig may, e.g. for a plain-HTTP test server, and that choice stays the kubeconfig's).
+// Every request can carry a User-Agent naming the program and replica, as Kubernetes clients do,
+// so audit logs and API priority rules can tell the controller's replicas apart.
 
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
+import { KubeConfig, type RequestContext } from '@kubernetes/client-node';
 
 export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
@@ -21,6 +23,8 @@ export interface KubeConnectionOptions {
   inClusterRoot?: string;
   /** Home directory for ~/.kube/config (default: os.homedir()). */
   home?: string;
+  /** User-Agent for every request (typed clients, watches, KubeRest); client-node's otherwise. */
+  userAgent?: string;
 }
 
 export type KubeConfigSource = 'flag' | 'env' | 'in-cluster' | 'home';
@@ -34,7 +38,7 @@ export interface LoadedKubeConfig {
 
 export function loadKubeConfig(options: KubeConnectionOptions = {}): LoadedKubeConfig {
   const env = options.env ?? process.env;
-  const kc = new KubeConfig();
+  const kc = options.userAgent ? new IdentifiedKubeConfig(options.userAgent) : new KubeConfig();
   let source: KubeConfigSource;
   const envFiles = (env.KUBECONFIG ?? '').split(delimiter).filter((f) => f.length > 0);
   const homeFile = join(options.home ?? homedir(), '.kube', 'config');
@@ -61,6 +65,27 @@ export function loadKubeConfig(options: KubeConnectionOptions = {}): LoadedKubeC
   const namespace =
     source === 'in-cluster' ? kc.getContextObject(kc.getCurrentContext())?.namespace : undefined;
   return { kubeConfig: kc, source, ...(namespace ? { namespace } : {}) };
+}
+
+/** Adds the User-Agent on both paths client-node builds requests through. */
+class IdentifiedKubeConfig extends KubeConfig {
+  constructor(private readonly userAgent: string) {
+    super();
+  }
+
+  override async applySecurityAuthentication(context: RequestContext): Promise<void> {
+    await super.applySecurityAuthentication(context);
+    context.setHeaderParam('User-Agent', this.userAgent);
+  }
+
+  override async applyToFetchOptions(
+    opts: Parameters<KubeConfig['applyToFetchOptions']>[0],
+  ): ReturnType<KubeConfig['applyToFetchOptions']> {
+    const init = await super.applyToFetchOptions(opts);
+    // client-node always builds a node-fetch Headers here.
+    (init.headers as unknown as { set(name: string, value: string): void }).set('User-Agent', this.userAgent);
+    return init;
+  }
 }
 
 function inClusterAvailable(env: NodeJS.ProcessEnv, root: string): boolean {

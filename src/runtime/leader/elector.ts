@@ -68,6 +68,8 @@ export class LeaderElector {
     this.api = options.kubeConfig.makeApiClient(CoordinationV1Api);
     this.name = options.name ?? 'gatehouse-controller';
     this.logger = componentLogger(options.logger ?? silentLogger(), 'leader').child({
+      kind: 'Lease',
+      resource: `${options.namespace}/${this.name}`,
       identity: options.identity,
     });
   }

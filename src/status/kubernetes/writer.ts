@@ -181,7 +181,7 @@ export class KubernetesStatusWriter {
         else this.stats.errors++;
         if (attempt === attempts) {
           this.logger.warn(
-            { kind: info.kind, resource: `${namespace ?? ''}/${name}`, err: String(err) },
+            { kind: info.kind, resource: namespace ? `${namespace}/${name}` : name, err: String(err) },
             'status write failed',
           );
           return;

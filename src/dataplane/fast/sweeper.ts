@@ -1,0 +1,41 @@
+// One timer for every periodic check of the fast engine (idle keep-alive connections on both
+// sides, heads that take too long), instead of a timer per connection or per request. The clock it
+// keeps (`coarseNow`, in ms, refreshed each second) is what those checks compare against, so the
+// request path never reads the time for them.
+
+export interface Sweep {
+  cancel(): void;
+}
+
+const sweeps = new Set<(now: number) => void>();
+let timer: NodeJS.Timeout | undefined;
+let now = performance.now();
+
+/** Milliseconds, at most one second old. */
+export function coarseNow(): number {
+  return now;
+}
+
+/** Calls `check(now)` about once a second until cancelled; never keeps the process alive. */
+export function everySecond(check: (now: number) => void): Sweep {
+  sweeps.add(check);
+  now = performance.now();
+  if (timer === undefined) {
+    timer = setInterval(tick, 1000);
+    timer.unref();
+  }
+  return {
+    cancel() {
+      sweeps.delete(check);
+      if (sweeps.size === 0 && timer !== undefined) {
+        clearInterval(timer);
+        timer = undefined;
+      }
+    },
+  };
+}
+
+function tick(): void {
+  now = performance.now();
+  for (const check of sweeps) check(now);
+}
