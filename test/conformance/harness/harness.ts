@@ -6,6 +6,8 @@
  * upstream's ConformanceTest.Run does: apply its manifests with cleanup, run it, clean up.
  */
 import { randomInt } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { DEFAULT_CONTROLLER_NAME } from '../../../src/translator/types.js';
 import { PodNetwork, podNetworkUnavailableReason } from '../pods/pod-network.js';
 import { Applier, type GatewayAddress } from './applier.js';
@@ -15,6 +17,7 @@ import { EndpointsController } from './endpoints.js';
 import { defaultClient } from './http.js';
 import { type AnyObject, GATEWAY_V1 } from './kube.js';
 import { Kubelet } from './kubelet.js';
+import { MANIFEST_DIR } from './paths.js';
 import { createSuitePki, type KeyPair } from './pki.js';
 import { GATEWAY_HTTP_CORE } from './profiles.js';
 import { APP_BACKEND_NS, type ConformanceTest, INFRA_NS, type Suite, WEB_BACKEND_NS } from './suite.js';
@@ -53,8 +56,11 @@ export class Harness {
     return this.suiteContext;
   }
 
-  /** Why the harness cannot run here (no pod network), or undefined. */
-  static unavailableReason(): Promise<string | undefined> {
+  /** Why the harness cannot run here (no upstream manifests, no pod network), or undefined. */
+  static async unavailableReason(): Promise<string | undefined> {
+    if (!existsSync(join(MANIFEST_DIR, 'base/manifests.yaml'))) {
+      return `the upstream conformance manifests are missing: ${MANIFEST_DIR} has no base/manifests.yaml (check out kubernetes-sigs/gateway-api v1.6.1 conformance/ there, or set GATEWAY_API_CONFORMANCE_DIR)`;
+    }
     return podNetworkUnavailableReason();
   }
 
