@@ -22,6 +22,7 @@ interface Flags {
   kubeconfig?: string;
   coreOnly: boolean;
   verbose: boolean;
+  cleanupBaseResources: boolean;
 }
 
 const list = (value?: string) =>
@@ -44,6 +45,7 @@ async function main(flags: Flags): Promise<number> {
     ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}),
     ...(flags.feature ? { supportedFeatures: flags.feature.flatMap((f) => list(f) ?? []) } : {}),
     verbose: flags.verbose,
+    cleanupBaseResources: flags.cleanupBaseResources,
   });
   const results: TestResult[] = [];
   try {
@@ -108,6 +110,7 @@ const program = new Command()
   .option('--report <file>', 'write the ConformanceReport YAML here')
   .option('--kubeconfig <path>', 'use this API server instead of the API server double')
   .option('--core-only', 'run only the core tests of the profile', false)
+  .option('--no-cleanup-base-resources', 'keep the base manifests and the suite Secrets after the run')
   .option('-v, --verbose', 'print the log of every test and of the harness', false)
   .action(async (flags: Flags) => {
     process.exitCode = await main(flags);
