@@ -17,21 +17,9 @@ import { componentLogger, type Logger, silentLogger } from '../../observability/
 import { sleep } from '../../provider/kubernetes/backoff.js';
 import { errorCode } from '../../provider/kubernetes/rest.js';
 import { heldByOther, type ObservedRecord, observe, released, takeOrRenew } from './lease-record.js';
+import { DEFAULT_LEADER_TIMINGS, type LeaderElectionTimings } from './timings.js';
 
-export interface LeaderElectionTimings {
-  /** How long a lease is valid without renewal; standbys wait this long (default 15 s). */
-  leaseDurationMs: number;
-  /** A leader that has not renewed for this long steps down (default 10 s). */
-  renewDeadlineMs: number;
-  /** Time between attempts to acquire or renew (default 2 s). */
-  retryPeriodMs: number;
-}
-
-export const DEFAULT_LEADER_TIMINGS: LeaderElectionTimings = {
-  leaseDurationMs: 15_000,
-  renewDeadlineMs: 10_000,
-  retryPeriodMs: 2_000,
-};
+export { DEFAULT_LEADER_TIMINGS, type LeaderElectionTimings };
 
 export interface LeaderElectorOptions {
   kubeConfig: KubeConfig;
