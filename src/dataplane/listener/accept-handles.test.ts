@@ -53,6 +53,21 @@ describe('AcceptHandles', () => {
     assert.equal(await tryConnect(port), 'ECONNREFUSED');
   });
 
+  it('serves several servers opening at once', async () => {
+    const servers = [createServer(), createServer(), createServer()];
+    await Promise.all(servers.map(listening));
+    const handles = servers.map((server) => new AcceptHandles(server));
+    await Promise.all(handles.map((h, i) => h.open(i + 1)));
+    assert.deepEqual(
+      handles.map((h) => h.count),
+      [2, 3, 4],
+    );
+    for (const [i, server] of servers.entries()) {
+      server.close();
+      handles[i]?.close();
+    }
+  });
+
   it('leaves a server without a listening descriptor alone', async () => {
     const server = createServer();
     const handles = new AcceptHandles(server);

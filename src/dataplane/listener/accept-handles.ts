@@ -11,7 +11,7 @@
 // Best effort: when the handle cannot be duplicated (a node:cluster round-robin handle, a failed
 // fork) the server keeps its single descriptor.
 
-import { fork } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
 import { LISTEN_BACKLOG } from './bound-server.js';
 
@@ -64,31 +64,69 @@ export class AcceptHandles {
   }
 }
 
-/** `count` duplicates of `handle`, sent back by a child process. */
+interface EchoJob {
+  readonly count: number;
+  readonly copies: TcpHandle[];
+  resolve(copies: TcpHandle[]): void;
+  reject(error: Error): void;
+}
+
+/** The running echo child and the requests it has not finished; one child serves every bind. */
+interface EchoSession {
+  readonly child: ChildProcess;
+  readonly jobs: Map<number, EchoJob>;
+}
+
+let session: EchoSession | undefined;
+let nextJobId = 0;
+
+/**
+ * `count` duplicates of `handle`, sent back by the echo child. Resolves once the child has closed
+ * its own copy, so that closing the server's descriptors afterwards closes the socket.
+ */
 function echoHandle(handle: TcpHandle, count: number): Promise<TcpHandle[]> {
   return new Promise((resolve, reject) => {
-    const child = fork(ECHO_SCRIPT, [], {
-      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
-      serialization: 'json',
-    });
-    const copies: TcpHandle[] = [];
-    let settled = false;
-    const finish = (): void => {
-      if (child.connected) child.disconnect();
-      if (settled) return;
-      settled = true;
-      if (copies.length === count) resolve(copies);
-      else {
-        for (const copy of copies) copy.close();
-        reject(new Error(`handle echo ended after ${copies.length} of ${count} handles`));
-      }
-    };
-    child.on('message', (_message: unknown, copy: TcpHandle | undefined) => {
-      if (copy !== undefined) copies.push(copy);
-      if (copies.length === count) finish();
-    });
-    child.once('error', finish);
-    child.once('exit', finish);
-    child.send({ count }, handle as never);
+    const current = session ?? startEcho();
+    const id = nextJobId++;
+    current.jobs.set(id, { count, copies: [], resolve, reject });
+    current.child.send({ id, count }, handle as never);
   });
+}
+
+function startEcho(): EchoSession {
+  const child = fork(ECHO_SCRIPT, [], {
+    stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+    serialization: 'json',
+  });
+  const started: EchoSession = { child, jobs: new Map() };
+  session = started;
+  child.on('message', (message: { id: number; done: boolean }, copy: TcpHandle | undefined) => {
+    const job = started.jobs.get(message.id);
+    if (job === undefined) copy?.close();
+    else if (copy !== undefined) job.copies.push(copy);
+    if (job === undefined || !message.done) return;
+    started.jobs.delete(message.id);
+    settle(job);
+    if (started.jobs.size === 0) endEcho(started);
+  });
+  child.once('error', () => endEcho(started));
+  child.once('exit', () => endEcho(started));
+  return started;
+}
+
+/** Disconnects the child (it then exits); requests it had not finished fail. */
+function endEcho(ended: EchoSession): void {
+  if (session === ended) session = undefined;
+  if (ended.child.connected) ended.child.disconnect();
+  for (const job of ended.jobs.values()) settle(job);
+  ended.jobs.clear();
+}
+
+function settle(job: EchoJob): void {
+  if (job.copies.length === job.count) {
+    job.resolve(job.copies);
+    return;
+  }
+  for (const copy of job.copies) copy.close();
+  job.reject(new Error(`handle echo returned ${job.copies.length} of ${job.count} handles`));
 }

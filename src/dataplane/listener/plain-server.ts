@@ -94,7 +94,7 @@ export class PlainServer implements BoundServer {
 
   async listen(reusePort: boolean): Promise<void> {
     await listenOn(this.tcp, this.address, this.port, reusePort);
-    void this.acceptHandles.open();
+    await this.acceptHandles.open();
     this.closed = closedPromise(this.tcp);
     this.tcp.on('error', () => {});
   }

@@ -98,7 +98,7 @@ export class SecureServer implements BoundServer {
 
   async listen(reusePort: boolean): Promise<void> {
     await listenOn(this.server, this.address, this.port, reusePort);
-    void this.acceptHandles.open();
+    await this.acceptHandles.open();
     this.closed = closedPromise(this.server);
     this.server.on('error', () => {});
   }
