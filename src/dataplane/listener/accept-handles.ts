@@ -15,8 +15,12 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
 import { LISTEN_BACKLOG } from './bound-server.js';
 
-/** Extra descriptors per listening socket (HAProxy accepts up to 64 connections per poll). */
-export const EXTRA_ACCEPT_HANDLES = 15;
+/**
+ * Extra descriptors per listening socket (32 in all; HAProxy accepts up to 64 connections per
+ * poll). The price: a new connection wakes every descriptor, and all but one accept() call fail
+ * with EAGAIN.
+ */
+export const EXTRA_ACCEPT_HANDLES = 31;
 
 const ECHO_SCRIPT = new URL('./handle-echo.js', import.meta.url);
 
