@@ -98,7 +98,9 @@ function echoHandle(handle: TcpHandle, count: number): Promise<TcpHandle[]> {
 }
 
 function startEcho(): EchoSession {
+  // Not the parent's flags: --inspect, --cpu-prof and the like are not meant for this helper.
   const child = fork(ECHO_SCRIPT, [], {
+    execArgv: [],
     stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
     serialization: 'json',
   });
