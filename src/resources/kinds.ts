@@ -2,6 +2,7 @@
 // and where it lives in a ResourceSnapshot.
 
 import type {
+  BackendTLSPolicy,
   ConfigMap,
   EndpointSlice,
   Gateway,
@@ -59,6 +60,14 @@ export const KINDS: readonly KindInfo[] = [
     field: 'referenceGrants',
   },
   {
+    kind: 'BackendTLSPolicy',
+    group: GATEWAY_GROUP,
+    version: 'v1',
+    plural: 'backendtlspolicies',
+    namespaced: true,
+    field: 'backendTLSPolicies',
+  },
+  {
     kind: 'Namespace',
     group: '',
     version: 'v1',
@@ -96,6 +105,7 @@ export interface ResourceSnapshot {
   gateways: Gateway[];
   httpRoutes: HTTPRoute[];
   referenceGrants: ReferenceGrant[];
+  backendTLSPolicies: BackendTLSPolicy[];
   namespaces: Namespace[];
   services: Service[];
   endpointSlices: EndpointSlice[];
@@ -109,6 +119,7 @@ export function emptySnapshot(): ResourceSnapshot {
     gateways: [],
     httpRoutes: [],
     referenceGrants: [],
+    backendTLSPolicies: [],
     namespaces: [],
     services: [],
     endpointSlices: [],

@@ -20,7 +20,7 @@ import { type ApiServer, type ApiServerOptions, startApiServer } from '../apiser
 export const OURS = 'gatehouse.dev/gateway-controller';
 export const GW = 'gateway.networking.k8s.io';
 const CRD_DIR = new URL('../../../crds/standard/', import.meta.url);
-const CRD_FILES = ['gatewayclasses', 'gateways', 'httproutes', 'referencegrants'].map(
+const CRD_FILES = ['gatewayclasses', 'gateways', 'httproutes', 'referencegrants', 'backendtlspolicies'].map(
   (plural) => `gateway.networking.k8s.io_${plural}.yaml`,
 );
 

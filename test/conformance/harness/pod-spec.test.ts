@@ -16,7 +16,9 @@ function deployment(env: unknown[], image = 'registry.k8s.io/gateway-api/echo-ba
       template: {
         metadata: { labels: { app: 'tls-backend' } },
         spec: {
-          containers: [{ name: 'c', image, env, volumeMounts: [{ name: 'v', mountPath: '/etc/secret-volume' }] }],
+          containers: [
+            { name: 'c', image, env, volumeMounts: [{ name: 'v', mountPath: '/etc/secret-volume' }] },
+          ],
           volumes: [{ name: 'v', secret: { secretName: 'cert', items: [{ key: 'tls.crt', path: 'crt' }] } }],
         },
       },
@@ -40,7 +42,10 @@ describe('pod templates', () => {
 
   it('runs only echo-basic in HTTP mode', () => {
     assert.equal(unsupportedReason(podTemplate(deployment([]))!), undefined);
-    assert.match(unsupportedReason(podTemplate(deployment([{ name: 'GRPC_ECHO_SERVER', value: '1' }]))!) ?? '', /GRPC_ECHO_SERVER/);
+    assert.match(
+      unsupportedReason(podTemplate(deployment([{ name: 'GRPC_ECHO_SERVER', value: '1' }]))!) ?? '',
+      /GRPC_ECHO_SERVER/,
+    );
     assert.match(unsupportedReason(podTemplate(deployment([], 'coredns:1'))!) ?? '', /not echo-basic/);
   });
 

@@ -58,11 +58,18 @@ describe('buildReport', () => {
     const [profile] = report.profiles;
     assert.equal(report.kind, 'ConformanceReport');
     assert.equal(report.date, '2026-01-02T03:04:05Z');
-    assert.deepEqual(profile?.core, { result: 'partial', statistics: { Passed: 1, Skipped: 1, Failed: 0 }, skippedTests: ['B'] });
+    assert.deepEqual(profile?.core, {
+      result: 'partial',
+      statistics: { Passed: 1, Skipped: 1, Failed: 0 },
+      skippedTests: ['B'],
+    });
     assert.equal(profile?.extended?.result, 'failure');
     assert.deepEqual(profile?.extended?.failedTests, ['C']);
     assert.deepEqual(profile?.extended?.supportedFeatures, ['HTTPRouteCORS']);
     assert.ok(profile?.extended?.unsupportedFeatures?.includes('ListenerSet'));
-    assert.equal(profile?.summary, 'Core tests partially succeeded with 1 test skips. Extended tests failed with 1 test failures.');
+    assert.equal(
+      profile?.summary,
+      'Core tests partially succeeded with 1 test skips. Extended tests failed with 1 test failures.',
+    );
   });
 });
