@@ -4,7 +4,11 @@
 
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { KubernetesProvider, type ProviderTimings } from '../../src/provider/kubernetes/provider.js';
+import {
+  DEFAULT_WATCHED_KINDS,
+  KubernetesProvider,
+  type ProviderTimings,
+} from '../../src/provider/kubernetes/provider.js';
 import type { ApiServer, ApiServerOptions } from '../apiserver/index.js';
 import {
   gateway,
@@ -19,6 +23,9 @@ import {
   Writer,
   waitFor,
 } from './kube-fixtures.js';
+
+/** The provider opens one watch per watched kind. */
+const WATCHED = DEFAULT_WATCHED_KINDS.length;
 
 const FAST: Partial<ProviderTimings> = {
   holdOffMs: 20,
@@ -56,7 +63,7 @@ async function setup(options: ApiServerOptions = {}, timings: Partial<ProviderTi
 /** Initial snapshot delivered and every kind's watch stream open on the server. */
 async function running(recorder: SnapshotRecorder): Promise<void> {
   await recorder.next(() => true, 'initial', 0);
-  await waitFor(() => api!.activeWatches() === 8, 'eight open watches');
+  await waitFor(() => api!.activeWatches() === WATCHED, 'one open watch per watched kind');
 }
 
 const hasRoute = (name: string) => (r: { snapshot: { httpRoutes: { metadata: { name: string } }[] } }) =>
@@ -95,7 +102,7 @@ describe('list and watch requests', () => {
       ['2', '2'],
     );
     assert.ok(lists[1]?.query.continue, 'second page asked with the continue token');
-    await waitFor(() => api.activeWatches() === 8, 'eight open watches');
+    await waitFor(() => api.activeWatches() === WATCHED, 'one open watch per watched kind');
     const watch = api.requests().find((r) => r.resource === 'httproutes' && r.verb === 'watch');
     assert.equal(watch?.query.allowWatchBookmarks, 'true');
     assert.ok(Number(watch?.query.resourceVersion) > 0);
