@@ -1,9 +1,12 @@
-// Option parsers and defaults shared by the commands.
+// Option parsers and the option groups shared by the commands. Imports nothing heavy: the CLI
+// registers every command (and `--help` shows every default) without loading the runtime.
 
 import { isIP } from 'node:net';
-import { InvalidArgumentError, Option } from 'commander';
-import { createLogger, type LogFormat, type Logger } from '../observability/logger.js';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import type { LogFormat } from '../observability/logger.js';
+import { DEFAULT_DRAIN_DELAY_MS, DEFAULT_DRAIN_PROGRESS_MS } from '../runtime/defaults.js';
 import { parseDuration } from '../translator/durations.js';
+import { DEFAULT_CONTROLLER_NAME } from '../translator/types.js';
 
 export const DEFAULT_ADMIN_ADDRESS = '127.0.0.1:9901';
 
@@ -55,6 +58,67 @@ export interface LoggingFlags {
   logFormat: LogFormat;
 }
 
-export function loggerFromFlags(flags: LoggingFlags): Logger {
-  return createLogger({ level: flags.logLevel, format: flags.logFormat });
+/** What every command that serves traffic (serve, controller) accepts. */
+export interface ServingFlags extends LoggingFlags, OperatingFlags {
+  controllerName: string;
+  bind: string;
+  addressPool?: string;
+  adminAddress: string;
+  adminAllowRemote: boolean;
+}
+
+export interface OperatingFlags {
+  /** Milliseconds. */
+  drainDelay: number;
+  drainTimeout?: number;
+  drainProgressInterval: number;
+  accessLog: string;
+}
+
+export function addControllerNameOption(command: Command): Command {
+  return command.option(
+    '--controller-name <name>',
+    'GatewayClass controllerName to accept',
+    DEFAULT_CONTROLLER_NAME,
+  );
+}
+
+export function addServingOptions(command: Command): Command {
+  return addControllerNameOption(command)
+    .option('--bind <ip>', 'address for Gateways without spec.addresses', parseIp, '0.0.0.0')
+    .option('--address-pool <cidr>', 'give each Gateway its own address from this range', parseCidr)
+    .option(
+      '--admin-address <host:port>',
+      'admin endpoint (health, readiness, metrics, status, config, drain)',
+      DEFAULT_ADMIN_ADDRESS,
+    )
+    .option('--admin-allow-remote', 'allow the admin endpoint on a non-loopback address', false);
+}
+
+/** Logging, drain and access-log options: added last, so every command's help ends alike. */
+export function addOperatingOptions(command: Command): Command {
+  return command
+    .option('--log-level <level>', 'trace, debug, info, warn, error', 'info')
+    .option('--log-format <format>', 'json or text', parseLogFormat, 'json')
+    .addOption(
+      new Option(
+        '--drain-delay <duration>',
+        'after SIGTERM, keep accepting this long while load balancers stop sending traffic',
+      )
+        .argParser(parseDelayFlag)
+        .default(DEFAULT_DRAIN_DELAY_MS, '5s'),
+    )
+    .addOption(
+      new Option(
+        '--drain-timeout <duration>',
+        "give up draining after this long and exit 1 (default: none; the platform's SIGKILL ends it)",
+      ).argParser(parseDurationFlag),
+    )
+    .addOption(
+      new Option('--drain-progress-interval <duration>', 'how often a drain logs its progress')
+        .argParser(parseDurationFlag)
+        .default(DEFAULT_DRAIN_PROGRESS_MS, '10s')
+        .hideHelp(),
+    )
+    .option('--access-log <target>', 'access log: off, stdout, or a file to append to', 'stdout');
 }

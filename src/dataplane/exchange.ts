@@ -50,6 +50,7 @@ export class Exchange implements ExchangeRecord {
   /** A WebSocket upgrade: the status is set by the upgrade code, bytes are the socket's. */
   readonly #upgrade: boolean;
   readonly #owner: ExchangeSet;
+  #target: object | undefined = undefined;
 
   constructor(gateway: string, req: ExchangeSource, upgrade: boolean, owner: ExchangeSet) {
     this.gateway = gateway;
@@ -60,6 +61,15 @@ export class Exchange implements ExchangeRecord {
     this.requestId = requestIdFor(req.headers['x-request-id']);
     this.#upgrade = upgrade;
     this.#owner = owner;
+  }
+
+  get target(): object | undefined {
+    return this.#target;
+  }
+
+  /** See ExchangeRecord.target: the rule's behaviour once routed, then the backend picked. */
+  set target(target: object | undefined) {
+    this.#target = target;
   }
 
   /** Completes the record from its response (or tunnel socket), which just closed. */

@@ -179,6 +179,7 @@ export function recordRoute(exchange: Exchange, routed: RoutedRequest): void {
   exchange.listener = routed.listener.name;
   exchange.route = behavior.route;
   exchange.rule = behavior.rule;
+  exchange.target = behavior;
 }
 
 /** The Location of a redirect answered on `port` for `routed`. */
@@ -224,6 +225,7 @@ export function prepareUpstreamRequest(
  * An invalid backend is a policy rejection; the chosen cluster is recorded.
  */
 export function pickEndpoint(backend: BackendTarget | undefined, exchange: Exchange): Endpoint | number {
+  if (backend !== undefined) exchange.target = backend;
   if (backend === undefined || backend.cluster === undefined) {
     exchange.rejection = 'invalid_backend';
     return backend?.invalidStatus ?? 500;

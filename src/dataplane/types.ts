@@ -152,4 +152,11 @@ export interface ExchangeRecord {
   requestId: string;
   errorKind: ExchangeErrorKind | '';
   rejection: Rejection | '';
+  /**
+   * The route rule's chosen backend (or, without one, the rule itself): an object of the
+   * configuration in force, the same for every request with the same gateway, route, rule and
+   * backend, so an observer can key per-route state on it (a WeakMap) instead of on label
+   * strings. Undefined when no route matched. Not enumerable: absent from spreads and JSON.
+   */
+  readonly target?: object | undefined;
 }

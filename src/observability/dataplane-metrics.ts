@@ -1,7 +1,7 @@
 // Data-plane metrics. `DataPlaneMetrics` is a DataPlaneObserver: each completed request adds to
-// plain numbers on a RouteSeries cached per (gateway, route, rule, backend) — every label value
-// comes from the configuration, never from the request, so the series stay bounded whatever
-// clients send — and prom-client reads them at scrape time (see scraped-metrics.ts). Connection
+// plain numbers of a RouteSeries kept per (gateway, route, rule, backend), found through the
+// record's target in one lookup — every label value comes from the configuration, never from the
+// request, so the series stay bounded whatever clients send — and prom-client reads them at scrape time (see scraped-metrics.ts). Connection
 // counts use prom-client directly (connections are far rarer than requests); in-flight requests,
 // draining and upstream pool usage are read from the data plane's stats() when scraped.
 
@@ -15,7 +15,14 @@ import type {
   UpstreamStats,
 } from '../dataplane/types.js';
 import { METHOD_CLASSES, methodClassIndex, STATUS_CLASSES, statusClassIndex } from './labels.js';
-import { HistogramData, type Labels, ScrapedCounter, ScrapedHistogram } from './scraped-metrics.js';
+import {
+  HistogramData,
+  type Labels,
+  NumberSlab,
+  observeInto,
+  ScrapedCounter,
+  ScrapedHistogram,
+} from './scraped-metrics.js';
 
 /** Seconds; from sub-millisecond local hops to minute-long streams. */
 export const LATENCY_BUCKETS = [
@@ -25,18 +32,42 @@ const ERROR_KINDS = ['connect', 'reset', 'timeout', 'other'] as const;
 const REJECTIONS = ['no_route', 'misdirected', 'invalid_backend'] as const;
 const STATUS_COUNT = STATUS_CLASSES.length;
 
-/** The numbers of one (gateway, route, rule, backend). */
-class RouteSeries {
-  /** Indexed by method class × status class. */
-  readonly requests = new Float64Array(METHOD_CLASSES.length * STATUS_COUNT);
-  readonly errors = new Float64Array(ERROR_KINDS.length);
-  readonly rejections = new Float64Array(REJECTIONS.length);
-  readonly duration = new HistogramData(LATENCY_BUCKETS);
-  readonly upstream = new HistogramData(LATENCY_BUCKETS);
-  bytesIn = 0;
-  bytesOut = 0;
+const REQUEST_CELLS = METHOD_CLASSES.length * STATUS_COUNT;
+const HISTOGRAM_SIZE = HistogramData.size(LATENCY_BUCKETS);
+/** Where each number of a series is, from its base: see RouteSeries. */
+const AT = (() => {
+  const errors = REQUEST_CELLS;
+  const rejections = errors + ERROR_KINDS.length;
+  const duration = rejections + REJECTIONS.length;
+  const upstream = duration + HISTOGRAM_SIZE;
+  const bytesIn = upstream + HISTOGRAM_SIZE;
+  return { errors, rejections, duration, upstream, bytesIn, bytesOut: bytesIn + 1, size: bytesIn + 2 };
+})();
 
-  constructor(readonly labels: Labels) {}
+/**
+ * The numbers of one (gateway, route, rule, backend), laid out in a run of a shared array: request
+ * counts by method class × status class, upstream errors by kind, rejections by reason, the
+ * duration and upstream latency histograms, body bytes in and out.
+ */
+class RouteSeries {
+  constructor(
+    readonly labels: Labels,
+    readonly cells: Float64Array,
+    readonly base: number,
+  ) {}
+
+  add(at: number, value: number): void {
+    const i = this.base + at;
+    this.cells[i] = (this.cells[i] as number) + value;
+  }
+
+  get(at: number): number {
+    return this.cells[this.base + at] as number;
+  }
+
+  histogram(at: number): HistogramData {
+    return new HistogramData(LATENCY_BUCKETS, this.cells, this.base + at);
+  }
 }
 
 type ByBackend = Map<string, RouteSeries>;
@@ -44,7 +75,10 @@ type ByBackend = Map<string, RouteSeries>;
 export class DataPlaneMetrics implements DataPlaneObserver {
   /** gateway → route → rule → backend. Label strings come from the compiled configuration. */
   private readonly index = new Map<string, Map<string, Map<number, ByBackend>>>();
+  /** The series of a record's `target`: one lookup per request instead of four by label. */
+  private readonly byTarget = new WeakMap<object, RouteSeries>();
   private readonly all: RouteSeries[] = [];
+  private readonly slab = new NumberSlab();
   private readonly connectionsTotal: Counter<'gateway' | 'protocol'>;
   private readonly connectionsActive: Gauge<'gateway' | 'protocol'>;
   private readonly connectionChildren = new WeakMap<
@@ -70,21 +104,20 @@ export class DataPlaneMetrics implements DataPlaneObserver {
   }
 
   onExchange(record: ExchangeRecord): void {
-    const series = this.seriesFor(record.gateway, record.route, record.rule, record.backend);
-    const cell = methodClassIndex(record.method) * STATUS_COUNT + statusClassIndex(record.status);
-    series.requests[cell] = (series.requests[cell] as number) + 1;
-    series.duration.observe(record.durationMs / 1000);
-    if (record.upstreamMs >= 0) series.upstream.observe(record.upstreamMs / 1000);
-    series.bytesIn += record.bytesIn;
-    series.bytesOut += record.bytesOut;
+    const series = this.seriesOf(record);
+    const cells = series.cells;
+    const base = series.base;
+    const cell = base + methodClassIndex(record.method) * STATUS_COUNT + statusClassIndex(record.status);
+    cells[cell] = (cells[cell] as number) + 1;
+    observeInto(cells, base + AT.duration, LATENCY_BUCKETS, record.durationMs / 1000);
+    if (record.upstreamMs >= 0)
+      observeInto(cells, base + AT.upstream, LATENCY_BUCKETS, record.upstreamMs / 1000);
+    series.add(AT.bytesIn, record.bytesIn);
+    series.add(AT.bytesOut, record.bytesOut);
     if (record.errorKind !== '' && record.errorKind !== 'client_abort') {
-      const kind = ERROR_KINDS.indexOf(record.errorKind);
-      series.errors[kind] = (series.errors[kind] as number) + 1;
+      series.add(AT.errors + ERROR_KINDS.indexOf(record.errorKind), 1);
     }
-    if (record.rejection !== '') {
-      const reason = REJECTIONS.indexOf(record.rejection);
-      series.rejections[reason] = (series.rejections[reason] as number) + 1;
-    }
+    if (record.rejection !== '') series.add(AT.rejections + REJECTIONS.indexOf(record.rejection), 1);
   }
 
   onConnection(event: ConnectionEvent, connection: ConnectionInfo): void {
@@ -110,6 +143,19 @@ export class DataPlaneMetrics implements DataPlaneObserver {
     return this.all.length;
   }
 
+  /** A target always comes with the same labels (see ExchangeRecord.target), so its series is kept. */
+  private seriesOf(record: ExchangeRecord): RouteSeries {
+    const target = record.target;
+    if (target === undefined)
+      return this.seriesFor(record.gateway, record.route, record.rule, record.backend);
+    let series = this.byTarget.get(target);
+    if (series === undefined) {
+      series = this.seriesFor(record.gateway, record.route, record.rule, record.backend);
+      this.byTarget.set(target, series);
+    }
+    return series;
+  }
+
   private seriesFor(gateway: string, route: string, rule: number, backend: string): RouteSeries {
     let byRoute = this.index.get(gateway);
     if (byRoute === undefined) {
@@ -128,7 +174,9 @@ export class DataPlaneMetrics implements DataPlaneObserver {
     }
     let series = byBackend.get(backend);
     if (series === undefined) {
-      series = new RouteSeries({ gateway, route, rule: rule < 0 ? '' : String(rule), backend });
+      const labels = { gateway, route, rule: rule < 0 ? '' : String(rule), backend };
+      const { cells, offset } = this.slab.allocate(AT.size);
+      series = new RouteSeries(labels, cells, offset);
       byBackend.set(backend, series);
       this.all.push(series);
     }
@@ -145,29 +193,23 @@ export class DataPlaneMetrics implements DataPlaneObserver {
     new ScrapedHistogram(
       'gatehouse_request_duration_seconds',
       'Time from receiving a request to the end of its response.',
-      () => all.filter((s) => s.duration.count > 0).map((s) => [s.labels, s.duration] as const),
+      () => histograms(all, AT.duration),
     ).register(registry);
     new ScrapedHistogram(
       'gatehouse_upstream_latency_seconds',
       'Time from sending a request upstream to receiving the response headers.',
-      () => all.filter((s) => s.upstream.count > 0).map((s) => [s.labels, s.upstream] as const),
+      () => histograms(all, AT.upstream),
     ).register(registry);
     new ScrapedCounter(
       'gatehouse_request_body_bytes_total',
       'Request body bytes received and sent upstream.',
-      () => all.map((s) => [s.labels, s.bytesIn] as const),
+      () => all.map((s) => [s.labels, s.get(AT.bytesIn)] as const),
     ).register(registry);
     new ScrapedCounter('gatehouse_response_body_bytes_total', 'Response body bytes sent to clients.', () =>
-      all.map((s) => [s.labels, s.bytesOut] as const),
+      all.map((s) => [s.labels, s.get(AT.bytesOut)] as const),
     ).register(registry);
     new ScrapedCounter('gatehouse_upstream_errors_total', 'Failed upstream exchanges, by kind.', () =>
-      nonZero(
-        all,
-        (s) => s.errors,
-        ERROR_KINDS,
-        'kind',
-        (s) => s.labels,
-      ),
+      nonZero(all, AT.errors, ERROR_KINDS, 'kind', (s) => s.labels),
     ).register(registry);
     new ScrapedCounter(
       'gatehouse_requests_rejected_total',
@@ -177,10 +219,19 @@ export class DataPlaneMetrics implements DataPlaneObserver {
   }
 }
 
+function histograms(all: readonly RouteSeries[], at: number): (readonly [Labels, HistogramData])[] {
+  const out: (readonly [Labels, HistogramData])[] = [];
+  for (const series of all) {
+    const histogram = series.histogram(at);
+    if (histogram.count > 0) out.push([series.labels, histogram]);
+  }
+  return out;
+}
+
 function* requestCells(all: readonly RouteSeries[]): Iterable<readonly [Labels, number]> {
   for (const series of all) {
-    for (let cell = 0; cell < series.requests.length; cell++) {
-      const value = series.requests[cell] as number;
+    for (let cell = 0; cell < REQUEST_CELLS; cell++) {
+      const value = series.get(cell);
       if (value === 0) continue;
       const method = METHOD_CLASSES[Math.floor(cell / STATUS_COUNT)] as string;
       const statusClass = STATUS_CLASSES[cell % STATUS_COUNT] as string;
@@ -191,15 +242,14 @@ function* requestCells(all: readonly RouteSeries[]): Iterable<readonly [Labels, 
 
 function* nonZero(
   all: readonly RouteSeries[],
-  counts: (s: RouteSeries) => Float64Array,
+  at: number,
   names: readonly string[],
   label: string,
   labels: (s: RouteSeries) => Labels,
 ): Iterable<readonly [Labels, number]> {
   for (const series of all) {
-    const values = counts(series);
-    for (let i = 0; i < values.length; i++) {
-      const value = values[i] as number;
+    for (let i = 0; i < names.length; i++) {
+      const value = series.get(at + i);
       if (value > 0) yield [{ ...labels(series), [label]: names[i] as string }, value];
     }
   }
@@ -207,15 +257,9 @@ function* nonZero(
 
 function rejectionsByGateway(all: readonly RouteSeries[]): [Labels, number][] {
   const sums = new Map<string, [Labels, number]>();
-  for (const [labels, value] of nonZero(
-    all,
-    (s) => s.rejections,
-    REJECTIONS,
-    'reason',
-    (s) => ({
-      gateway: s.labels.gateway as string,
-    }),
-  )) {
+  for (const [labels, value] of nonZero(all, AT.rejections, REJECTIONS, 'reason', (s) => ({
+    gateway: s.labels.gateway as string,
+  }))) {
     const key = `${labels.gateway}|${labels.reason}`;
     const sum = sums.get(key);
     if (sum === undefined) sums.set(key, [labels, value]);

@@ -69,24 +69,84 @@ export class ScrapedCounter extends ScrapedMetric {
   }
 }
 
-/** Observations of one label set: per-bucket counts (not cumulative), sum and count. */
+/**
+ * Observations of one label set: per-bucket counts (not cumulative), then sum and count, kept in
+ * `cells` from `offset` on. Many histograms can share one array (see NumberSlab), which costs far
+ * less memory than an array each when there are thousands of label sets.
+ */
 export class HistogramData {
-  /** counts[i] counts observations ≤ bounds[i] and > bounds[i-1]; the last slot is +Inf. */
-  readonly counts: Float64Array;
-  sum = 0;
-  count = 0;
+  readonly cells: Float64Array;
+  readonly offset: number;
 
-  constructor(readonly bounds: readonly number[]) {
-    this.counts = new Float64Array(bounds.length + 1);
+  constructor(
+    readonly bounds: readonly number[],
+    cells?: Float64Array,
+    offset = 0,
+  ) {
+    this.cells = cells ?? new Float64Array(HistogramData.size(bounds));
+    this.offset = offset;
+  }
+
+  /** Numbers one histogram takes: a count per bucket and +Inf, the sum and the count. */
+  static size(bounds: readonly number[]): number {
+    return bounds.length + 3;
+  }
+
+  /** Observations ≤ bounds[i] and > bounds[i-1]; i = bounds.length is the +Inf bucket. */
+  bucket(i: number): number {
+    return this.cells[this.offset + i] as number;
+  }
+
+  get sum(): number {
+    return this.cells[this.offset + this.bounds.length + 1] as number;
+  }
+
+  get count(): number {
+    return this.cells[this.offset + this.bounds.length + 2] as number;
   }
 
   observe(value: number): void {
-    const bounds = this.bounds;
-    let i = 0;
-    while (i < bounds.length && value > (bounds[i] as number)) i++;
-    this.counts[i] = (this.counts[i] as number) + 1;
-    this.sum += value;
-    this.count++;
+    observeInto(this.cells, this.offset, this.bounds, value);
+  }
+}
+
+/** Adds `value` to the histogram laid out at `cells[offset]` (see HistogramData). */
+export function observeInto(
+  cells: Float64Array,
+  offset: number,
+  bounds: readonly number[],
+  value: number,
+): void {
+  const n = bounds.length;
+  let i = 0;
+  while (i < n && value > (bounds[i] as number)) i++;
+  cells[offset + i] = (cells[offset + i] as number) + 1;
+  cells[offset + n + 1] = (cells[offset + n + 1] as number) + value;
+  cells[offset + n + 2] = (cells[offset + n + 2] as number) + 1;
+}
+
+/**
+ * Hands out runs of numbers from shared Float64Arrays, so thousands of small series cost one
+ * typed array per block instead of several each (an ArrayBuffer and its backing store are a few
+ * hundred bytes before the first number).
+ */
+export class NumberSlab {
+  private block: Float64Array | undefined;
+  private used = 0;
+
+  constructor(private readonly blockSize = 16_384) {}
+
+  /** `size` zeroed numbers: the array they are in and where they start. */
+  allocate(size: number): { cells: Float64Array; offset: number } {
+    let block = this.block;
+    if (block === undefined || this.used + size > block.length) {
+      block = new Float64Array(Math.max(this.blockSize, size));
+      this.block = block;
+      this.used = 0;
+    }
+    const offset = this.used;
+    this.used += size;
+    return { cells: block, offset };
   }
 }
 
@@ -106,7 +166,7 @@ export class ScrapedHistogram extends ScrapedMetric {
     for (const [labels, data] of this.read()) {
       let cumulative = 0;
       data.bounds.forEach((le, i) => {
-        cumulative += data.counts[i] as number;
+        cumulative += data.bucket(i);
         out.push({ value: cumulative, labels: { ...labels, le }, metricName: bucket });
       });
       out.push({ value: data.count, labels: { ...labels, le: '+Inf' }, metricName: bucket });

@@ -5,6 +5,7 @@
 // validation error can name the exact place in the file. Empty documents are skipped.
 
 import {
+  Composer,
   type Document,
   isAlias,
   isMap,
@@ -12,7 +13,7 @@ import {
   isSeq,
   LineCounter,
   type Node,
-  parseAllDocuments,
+  Parser,
 } from 'yaml';
 import { type PathSegment, parseFieldPath } from './field-errors.js';
 
@@ -56,33 +57,44 @@ const PARSE_OPTIONS = { prettyErrors: false, merge: true, uniqueKeys: true } as 
 
 /** Splits a manifest file's text into documents (or parse errors with their positions). */
 export function decodeManifest(file: string, text: string): DecodeResult {
-  const lineCounter = new LineCounter();
-  const parsed = parseAllDocuments(text, { ...PARSE_OPTIONS, lineCounter });
-  const docs = Array.isArray(parsed) ? parsed : [];
-  const errors = docs.flatMap((doc) =>
-    doc.errors.map((err) => {
-      const { line, col } = lineCounter.linePos(err.pos[0]);
-      return new DecodeError(file, line, col, err.message);
-    }),
-  );
-  if (errors.length > 0) return { documents: [], errors };
-
   const documents: DecodedDocument[] = [];
-  for (const doc of docs) {
-    if (doc.contents === null) continue;
+  const errors = decodeEach(file, text, (doc) => documents.push(doc));
+  return errors.length > 0 ? { documents: [], errors } : { documents, errors: [] };
+}
+
+/**
+ * Decodes a manifest's documents one at a time, handing each to `visit` before the next is
+ * parsed, so that a file of thousands of documents never holds all their syntax trees at once
+ * (they are the bulk of what parsing allocates). Returns the file's errors: when there are any,
+ * the documents already visited must be disregarded, and no more are visited after the first.
+ */
+export function decodeEach(file: string, text: string, visit: (doc: DecodedDocument) => void): DecodeError[] {
+  const lineCounter = new LineCounter();
+  const composer = new Composer(PARSE_OPTIONS);
+  const parseErrors: DecodeError[] = [];
+  let conversionError: DecodeError | undefined;
+  let index = 0;
+  const errorAt = (offset: number, reason: string) => {
+    const { line, col } = lineCounter.linePos(offset);
+    return new DecodeError(file, line, col, reason);
+  };
+  for (const doc of composer.compose(new Parser(lineCounter.addNewLine).parse(text))) {
+    for (const err of doc.errors) parseErrors.push(errorAt(err.pos[0], err.message));
+    if (parseErrors.length > 0 || conversionError !== undefined || doc.contents === null) continue;
     let object: unknown;
     try {
       object = doc.toJS({ maxAliasCount: 1000 });
     } catch (err) {
-      const { line, col } = lineCounter.linePos(doc.contents.range?.[0] ?? 0);
-      return { documents: [], errors: [new DecodeError(file, line, col, (err as Error).message)] };
+      conversionError = errorAt(doc.contents.range?.[0] ?? 0, (err as Error).message);
+      continue;
     }
     if (object === null || object === undefined) continue;
     for (const [value, prefix] of expandList(object)) {
-      documents.push(makeDocument(file, documents.length, value, doc, prefix, lineCounter));
+      visit(makeDocument(file, index++, value, doc, prefix, lineCounter));
     }
   }
-  return { documents, errors: [] };
+  if (parseErrors.length > 0) return parseErrors;
+  return conversionError === undefined ? [] : [conversionError];
 }
 
 /** A List's items with their paths inside it, or the object itself. */

@@ -11,9 +11,6 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { DataPlane } from '../dataplane/types.js';
 import { componentLogger, type Logger } from '../observability/logger.js';
 
-export const DEFAULT_DRAIN_DELAY_MS = 5_000;
-export const DEFAULT_DRAIN_PROGRESS_MS = 10_000;
-
 export interface DrainOptions {
   dataPlane: DataPlane;
   logger: Logger;

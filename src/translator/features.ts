@@ -25,6 +25,7 @@ export const SUPPORTED_FEATURES = [
   'HTTPRouteRequestTimeout',
   'HTTPRouteBackendTimeout',
   'HTTPRouteParentRefPort',
+  'HTTPRouteDestinationPortMatching',
   'HTTPRouteBackendRequestHeaderModification',
   'HTTPRouteNamedRouteRule',
   'HTTPRouteCORS',

@@ -1,6 +1,6 @@
 /**
  * `node dist/test/conformance/run.js`: the upstream Gateway API conformance suite's GATEWAY-HTTP
- * cases, run locally against `gatehouse controller` (see test/conformance/README.md). Prints one
+ * cases, run locally against `gatehouse controller` (see docs/conformance.md). Prints one
  * line per test, the failures with what was sent, expected and received, and the time taken;
  * `--report` writes the upstream-format ConformanceReport. Exits non-zero when a test failed.
  */
@@ -22,6 +22,7 @@ interface Flags {
   kubeconfig?: string;
   coreOnly: boolean;
   verbose: boolean;
+  cleanupBaseResources: boolean;
 }
 
 const list = (value?: string) =>
@@ -35,12 +36,16 @@ const list = (value?: string) =>
 async function main(flags: Flags): Promise<number> {
   if (flags.profile !== GATEWAY_HTTP) throw new Error(`only the ${GATEWAY_HTTP} profile is supported`);
   const unavailable = await Harness.unavailableReason();
-  if (unavailable) throw new Error(`cannot run the conformance suite here: ${unavailable}`);
+  if (unavailable) {
+    process.stderr.write(`cannot run the conformance suite here: ${unavailable}\n`);
+    return 2;
+  }
   const started = performance.now();
   const harness = new Harness({
     ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}),
     ...(flags.feature ? { supportedFeatures: flags.feature.flatMap((f) => list(f) ?? []) } : {}),
     verbose: flags.verbose,
+    cleanupBaseResources: flags.cleanupBaseResources,
   });
   const results: TestResult[] = [];
   try {
@@ -105,6 +110,7 @@ const program = new Command()
   .option('--report <file>', 'write the ConformanceReport YAML here')
   .option('--kubeconfig <path>', 'use this API server instead of the API server double')
   .option('--core-only', 'run only the core tests of the profile', false)
+  .option('--no-cleanup-base-resources', 'keep the base manifests and the suite Secrets after the run')
   .option('-v, --verbose', 'print the log of every test and of the harness', false)
   .action(async (flags: Flags) => {
     process.exitCode = await main(flags);

@@ -1,54 +1,23 @@
-// `gatehouse translate -f <file|dir>`: load and validate the files once, translate, print every
-// computed status and the IR (private keys redacted). No side effects: nothing is bound or
-// written. The output is what the translator's golden files hold.
+// `gatehouse translate`: its flags. The mode itself (cli/modes/translate.ts) is loaded only when
+// the command runs.
 
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { listManifestFiles } from '../../provider/file/files.js';
-import { type LoadedObject, loadManifest } from '../../provider/file/load.js';
-import { MetadataTracker } from '../../provider/file/object-metadata.js';
-import { buildSnapshot } from '../../provider/file/snapshot.js';
-import { renderTranslation } from '../../translator/render.js';
-import { translate } from '../../translator/translate.js';
-import { DEFAULT_CONTROLLER_NAME } from '../../translator/types.js';
-import { redact } from '../admin-routes.js';
-import { collect } from '../options.js';
+import { addControllerNameOption, collect } from '../options.js';
 
-interface TranslateFlags {
+export interface TranslateFlags {
   file: string[];
   output: string;
   controllerName: string;
 }
 
 export function registerTranslate(program: Command): void {
-  program
+  const command = program
     .command('translate')
     .description('print the statuses and routing IR computed from files, without serving anything')
     .requiredOption('-f, --file <path>', 'a YAML/JSON file or a directory (repeatable)', collect)
-    .option('-o, --output <format>', 'yaml or json', 'yaml')
-    .option('--controller-name <name>', 'GatewayClass controllerName to accept', DEFAULT_CONTROLLER_NAME)
-    .action((flags: TranslateFlags) => runTranslate(flags));
-}
-
-async function runTranslate(flags: TranslateFlags): Promise<void> {
-  if (flags.output !== 'yaml' && flags.output !== 'json') throw new Error('--output must be yaml or json');
-  const listing = await listManifestFiles(flags.file);
-  if (listing.missing.length > 0) throw new Error(`no such file or directory: ${listing.missing.join(', ')}`);
-  const loaded: LoadedObject[][] = [];
-  let failed = false;
-  for (const file of listing.files) {
-    const load = loadManifest(file, await readFile(file, 'utf8'), { allowLoopbackEndpoints: true });
-    for (const p of load.failures) {
-      failed = true;
-      process.stderr.write(`${p.file}:${p.line}:${p.column}: ${p.field ? `${p.field}: ` : ''}${p.message}\n`);
-    }
-    loaded.push(load.objects);
-  }
-  if (failed) throw new Error('some files were refused (see above)');
-  const { snapshot, duplicates } = buildSnapshot(loaded, new MetadataTracker());
-  for (const d of duplicates) {
-    process.stderr.write(`${d.dropped.file}: ${d.key} is already defined in ${d.kept.file}; ignored\n`);
-  }
-  const result = translate(snapshot, { controllerName: flags.controllerName });
-  process.stdout.write(renderTranslation({ ...result, ir: redact(result.ir) }, flags.output));
+    .option('-o, --output <format>', 'yaml or json', 'yaml');
+  addControllerNameOption(command).action(async (flags: TranslateFlags) => {
+    const { translateFiles } = await import('../modes/translate.js');
+    await translateFiles(flags);
+  });
 }

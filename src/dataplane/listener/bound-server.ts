@@ -41,7 +41,8 @@ export const RETIRE_GRACE_MS = 30_000;
 /**
  * Accept queue length asked of the kernel (capped by net.core.somaxconn). Node's default, 511,
  * overflows when a thousand clients connect at once: the kernel then drops their handshakes
- * and they retry after 1 s, 3 s, 7 s — the multi-second tails measured at 1,000 connections.
+ * and they retry after 1 s, 3 s, 7 s. (How fast a busy process takes connections off that
+ * queue is accept-handles.ts's concern.)
  */
 export const LISTEN_BACKLOG = 65_535;
 

@@ -18,6 +18,7 @@ import type { ClientRequest } from '../request.js';
 import type { ClientResponse } from '../respond.js';
 import type { DataPlaneObserver } from '../types.js';
 import { serveUpgrade } from '../upgrade.js';
+import { AcceptHandles } from './accept-handles.js';
 import { type BoundServer, closedPromise, type HttpEngine, listenOn, SocketSet } from './bound-server.js';
 
 const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
@@ -29,6 +30,7 @@ export class PlainServer implements BoundServer {
   private config: CompiledPort;
   private retired = false;
   private readonly tcp: Server;
+  private readonly acceptHandles: AcceptHandles;
   private readonly http1: HttpServer;
   private readonly http2: Http2Server;
   private readonly sockets: SocketSet;
@@ -70,6 +72,7 @@ export class PlainServer implements BoundServer {
     });
     this.http2.on('sessionError', () => {});
     this.tcp = createNetServer({ noDelay: true }, (socket) => this.accept(socket));
+    this.acceptHandles = new AcceptHandles(this.tcp);
   }
 
   get gateway(): string {
@@ -91,6 +94,7 @@ export class PlainServer implements BoundServer {
 
   async listen(reusePort: boolean): Promise<void> {
     await listenOn(this.tcp, this.address, this.port, reusePort);
+    await this.acceptHandles.open();
     this.closed = closedPromise(this.tcp);
     this.tcp.on('error', () => {});
   }
@@ -98,6 +102,7 @@ export class PlainServer implements BoundServer {
   retire(): void {
     this.retired = true;
     this.tcp.close();
+    this.acceptHandles.close();
     this.exchanges.closeConnectionsAfterResponses();
     this.fast?.retire();
     this.http1.closeIdleConnections();
@@ -113,6 +118,7 @@ export class PlainServer implements BoundServer {
   destroy(): void {
     this.retired = true;
     this.tcp.close();
+    this.acceptHandles.close();
     this.fast?.close();
     this.http1.close();
     this.sockets.destroyAll();

@@ -19,6 +19,7 @@ import type { ClientResponse } from '../respond.js';
 import { normalizeHost } from '../router/hostname.js';
 import type { DataPlaneObserver } from '../types.js';
 import { serveUpgrade } from '../upgrade.js';
+import { AcceptHandles } from './accept-handles.js';
 import { type BoundServer, closedPromise, listenOn, SocketSet } from './bound-server.js';
 
 /** Idle keep-alive of HTTP/1.1 connections (node:http's default; the http2 server has none). */
@@ -30,6 +31,7 @@ export class SecureServer implements BoundServer {
   private retired = false;
   private defaultIdentity: string | undefined;
   private readonly server: Http2SecureServer;
+  private readonly acceptHandles: AcceptHandles;
   private readonly sockets: SocketSet;
   private readonly sessions = new Set<ServerHttp2Session>();
   private readonly exchanges: ExchangeSet;
@@ -54,6 +56,7 @@ export class SecureServer implements BoundServer {
       onRequest,
     );
     Object.assign(this.server, { keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS });
+    this.acceptHandles = new AcceptHandles(this.server);
     this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
       serveUpgrade(this.config, req, socket, head, this.exchanges),
     );
@@ -108,6 +111,7 @@ export class SecureServer implements BoundServer {
 
   async listen(reusePort: boolean): Promise<void> {
     await listenOn(this.server, this.address, this.port, reusePort);
+    await this.acceptHandles.open();
     this.closed = closedPromise(this.server);
     this.server.on('error', () => {});
   }
@@ -115,6 +119,7 @@ export class SecureServer implements BoundServer {
   retire(): void {
     this.retired = true;
     this.server.close();
+    this.acceptHandles.close();
     this.exchanges.closeConnectionsAfterResponses();
     this.closeIdleHttp1();
     for (const session of this.sessions) session.close();
@@ -128,6 +133,7 @@ export class SecureServer implements BoundServer {
   destroy(): void {
     this.retired = true;
     this.server.close();
+    this.acceptHandles.close();
     this.sockets.destroyAll();
   }
 

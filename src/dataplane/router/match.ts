@@ -65,9 +65,16 @@ export function compileRouteMatch(route: RouteIR, order: number): RouteMatch {
     prefix: path.type === 'PathPrefix' ? trimTrailingSlash(path.value) : '',
     pathRegex: path.type === 'RegularExpression' ? RE2JS.compile(path.value) : undefined,
     method: route.method,
-    headers: firstByName(route.headers.map((h) => ({ ...h, name: h.name.toLowerCase() }))).map(compileValue),
-    query: firstByName(route.queryParams).map(compileValue),
+    headers: compileValues(route.headers.map((h) => ({ ...h, name: h.name.toLowerCase() }))),
+    query: compileValues(route.queryParams),
   };
+}
+
+/** Shared by the many routes without header or query conditions. */
+const NO_CONDITIONS: readonly ValueCondition[] = [];
+
+function compileValues(matches: ValueMatchIR[]): readonly ValueCondition[] {
+  return matches.length === 0 ? NO_CONDITIONS : firstByName(matches).map(compileValue);
 }
 
 /** The spec: among conditions on the same name only the first one counts. */

@@ -10,27 +10,36 @@ export interface RouteEntry<T> {
   readonly value: T;
 }
 
+/** Shared by every prefix node without entries of its own (never added to). */
+const NO_ENTRIES: RouteEntry<never>[] = [];
+
 interface PrefixNode<T> {
   /** Entries whose prefix ends at this node, in precedence order. */
   entries: RouteEntry<T>[];
   children: Map<string, PrefixNode<T>> | undefined;
 }
 
+// A listener can hold thousands of hostnames with a route or two each: the parts an index does
+// not use stay unallocated, which keeps each index small and a lookup's memory reads few.
 export class PathIndex<T> {
-  private readonly exact = new Map<string, RouteEntry<T>[]>();
-  private readonly prefixRoot: PrefixNode<T> = { entries: [], children: undefined };
-  private readonly regex: RouteEntry<T>[] = [];
+  private exact: Map<string, RouteEntry<T>[]> | undefined;
+  private readonly prefixRoot: PrefixNode<T> = { entries: NO_ENTRIES, children: undefined };
+  private regex: RouteEntry<T>[] | undefined;
 
   /** Entries must be added in precedence order. */
   add(entry: RouteEntry<T>): void {
     const { path, prefix } = entry.match;
     if (path.type === 'Exact') {
+      this.exact ??= new Map();
       const list = this.exact.get(path.value);
       if (list === undefined) this.exact.set(path.value, [entry]);
       else list.push(entry);
     } else if (path.type === 'PathPrefix') {
-      this.prefixNode(prefix).entries.push(entry);
+      const node = this.prefixNode(prefix);
+      if (node.entries === NO_ENTRIES) node.entries = [entry];
+      else node.entries.push(entry);
     } else {
+      this.regex ??= [];
       this.regex.push(entry);
     }
   }
@@ -38,7 +47,7 @@ export class PathIndex<T> {
   /** The first entry in precedence order that matches `req`, if any. */
   find(req: MatchRequest): RouteEntry<T> | undefined {
     const path = req.path;
-    let best = firstMatch(this.exact.get(path), req, undefined);
+    let best = this.exact === undefined ? undefined : firstMatch(this.exact.get(path), req, undefined);
     let node: PrefixNode<T> | undefined = this.prefixRoot;
     let start = 1;
     while (node !== undefined) {
@@ -49,7 +58,7 @@ export class PathIndex<T> {
       node = node.children.get(path.slice(start, end));
       start = end + 1;
     }
-    if (this.regex.length > 0) best = firstMatch(this.regex, req, best);
+    if (this.regex !== undefined) best = firstMatch(this.regex, req, best);
     return best;
   }
 
@@ -60,7 +69,7 @@ export class PathIndex<T> {
       node.children ??= new Map();
       let child = node.children.get(segment);
       if (child === undefined) {
-        child = { entries: [], children: undefined };
+        child = { entries: NO_ENTRIES, children: undefined };
         node.children.set(segment, child);
       }
       node = child;

@@ -3,7 +3,7 @@
 // and why (the parser's or the API server's message). A file is all or nothing: one bad
 // document fails the file, so its previous objects stay in use until it is fixed.
 
-import { type DecodedDocument, decodeManifest, type SourcePosition } from '../../resources/decode.js';
+import { type DecodedDocument, decodeEach, type SourcePosition } from '../../resources/decode.js';
 import { formatPath } from '../../resources/field-errors.js';
 import { type KindInfo, kindInfo } from '../../resources/kinds.js';
 import type { KubeObject } from '../../resources/types.js';
@@ -38,11 +38,12 @@ export interface FileLoad {
 
 export function loadManifest(file: string, text: string, options: ValidatorOptions): FileLoad {
   const load: FileLoad = { objects: [], failures: [], warnings: [], ignored: [] };
-  const decoded = decodeManifest(file, text);
-  for (const err of decoded.errors) {
-    load.failures.push({ file, line: err.line, column: err.column, message: err.reason });
+  // Each document is validated as soon as it is decoded, so its syntax tree can go at once.
+  const errors = decodeEach(file, text, (doc) => loadDocument(doc, options, load));
+  if (errors.length > 0) {
+    const failures = errors.map((err) => ({ file, line: err.line, column: err.column, message: err.reason }));
+    return { objects: [], failures, warnings: [], ignored: [] };
   }
-  for (const doc of decoded.documents) loadDocument(doc, options, load);
   if (load.failures.length > 0) load.objects = [];
   return load;
 }

@@ -16,22 +16,10 @@ import {
 import { componentLogger, type Logger, silentLogger } from '../../observability/logger.js';
 import { sleep } from '../../provider/kubernetes/backoff.js';
 import { errorCode } from '../../provider/kubernetes/rest.js';
+import { DEFAULT_LEADER_TIMINGS, type LeaderElectionTimings } from '../defaults.js';
 import { heldByOther, type ObservedRecord, observe, released, takeOrRenew } from './lease-record.js';
 
-export interface LeaderElectionTimings {
-  /** How long a lease is valid without renewal; standbys wait this long (default 15 s). */
-  leaseDurationMs: number;
-  /** A leader that has not renewed for this long steps down (default 10 s). */
-  renewDeadlineMs: number;
-  /** Time between attempts to acquire or renew (default 2 s). */
-  retryPeriodMs: number;
-}
-
-export const DEFAULT_LEADER_TIMINGS: LeaderElectionTimings = {
-  leaseDurationMs: 15_000,
-  renewDeadlineMs: 10_000,
-  retryPeriodMs: 2_000,
-};
+export type { LeaderElectionTimings } from '../defaults.js';
 
 export interface LeaderElectorOptions {
   kubeConfig: KubeConfig;

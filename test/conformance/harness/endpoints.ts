@@ -30,6 +30,7 @@ interface SliceContent {
 
 export class EndpointsController {
   private readonly services;
+  private stopped = false;
   private readonly reconciler: Reconciler;
 
   constructor(
@@ -43,7 +44,12 @@ export class EndpointsController {
     );
     this.reconciler = new Reconciler(() => this.reconcile(), log, 'endpoints');
     for (const verb of ['add', 'update', 'delete'] as const) this.services.on(verb, () => this.kick());
-    this.services.on('error', () => setTimeout(() => void this.services.start(), RETRY_MS));
+    // Stopping aborts the watch, which the informer reports as an error too: no restart then.
+    this.services.on('error', () => {
+      setTimeout(() => {
+        if (!this.stopped) void this.services.start();
+      }, RETRY_MS);
+    });
   }
 
   async start(): Promise<void> {
@@ -52,6 +58,7 @@ export class EndpointsController {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.services.stop();
     await this.reconciler.stop();
   }

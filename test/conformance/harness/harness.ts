@@ -6,6 +6,8 @@
  * upstream's ConformanceTest.Run does: apply its manifests with cleanup, run it, clean up.
  */
 import { randomInt } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { DEFAULT_CONTROLLER_NAME } from '../../../src/translator/types.js';
 import { PodNetwork, podNetworkUnavailableReason } from '../pods/pod-network.js';
 import { Applier, type GatewayAddress } from './applier.js';
@@ -13,12 +15,13 @@ import { Cluster, type CrdBundle } from './cluster.js';
 import { ControllerProcess } from './controller.js';
 import { EndpointsController } from './endpoints.js';
 import { defaultClient } from './http.js';
-import { type AnyObject, GATEWAY_V1 } from './kube.js';
+import { type AnyObject, GATEWAY_V1, type ObjectRef, refName, refOf } from './kube.js';
 import { Kubelet } from './kubelet.js';
+import { MANIFEST_DIR } from './paths.js';
 import { createSuitePki, type KeyPair } from './pki.js';
 import { GATEWAY_HTTP_CORE } from './profiles.js';
 import { APP_BACKEND_NS, type ConformanceTest, INFRA_NS, type Suite, WEB_BACKEND_NS } from './suite.js';
-import { T, type TestOutcome } from './t.js';
+import { describeError, T, type TestOutcome } from './t.js';
 import { DEFAULT_TIMEOUTS } from './timeouts.js';
 import { gwcMustBeAccepted, namespacesMustBeReady } from './waits.js';
 
@@ -30,6 +33,8 @@ export interface HarnessOptions {
   supportedFeatures?: readonly string[];
   /** Echo harness progress to stderr as it happens. */
   verbose?: boolean;
+  /** Delete the base resources (and a GatewayClass the harness made) when stopping; default true. */
+  cleanupBaseResources?: boolean;
 }
 
 /** An address no interface of this host has (TEST-NET-2), so binding it fails: "unusable". */
@@ -43,6 +48,8 @@ export class Harness {
   private controller?: ControllerProcess;
   private suiteContext?: Suite;
   private readonly setupLog: string[] = [];
+  /** What Setup created and a clean-up deletes (last first). */
+  private readonly baseObjects: ObjectRef[] = [];
   bundle?: CrdBundle;
   setupOutcome?: TestOutcome;
 
@@ -53,8 +60,11 @@ export class Harness {
     return this.suiteContext;
   }
 
-  /** Why the harness cannot run here (no pod network), or undefined. */
-  static unavailableReason(): Promise<string | undefined> {
+  /** Why the harness cannot run here (no upstream manifests, no pod network), or undefined. */
+  static async unavailableReason(): Promise<string | undefined> {
+    if (!existsSync(join(MANIFEST_DIR, 'base/manifests.yaml'))) {
+      return `the upstream conformance manifests are missing: ${MANIFEST_DIR} has no base/manifests.yaml (check out kubernetes-sigs/gateway-api v1.6.1 conformance/ there, or set GATEWAY_API_CONFORMANCE_DIR)`;
+    }
     return podNetworkUnavailableReason();
   }
 
@@ -114,8 +124,9 @@ export class Harness {
             .filter((p) => p.labels.app === app)
             .flatMap((p) => p.process.logs(sinceMs).split('\n')),
       };
-      await applier.apply(t, 'base/manifests.yaml', false);
-      await applier.applyObjects(t, pki.objects, false);
+      const base = await applier.apply(t, 'base/manifests.yaml', false);
+      const suiteObjects = await applier.applyObjects(t, pki.objects, false);
+      this.baseObjects.push(...[...base, ...suiteObjects].map(refOf));
       await namespacesMustBeReady(t, partial, [INFRA_NS, APP_BACKEND_NS, WEB_BACKEND_NS]);
       await this.kubelet?.settled();
       await this.endpoints?.settled();
@@ -150,6 +161,7 @@ export class Harness {
   }
 
   async stop(): Promise<void> {
+    if (this.options.cleanupBaseResources !== false) await this.deleteBaseResources();
     await this.controller?.stop();
     await this.endpoints?.stop();
     await this.kubelet?.stop();
@@ -162,9 +174,25 @@ export class Harness {
     if (this.options.verbose) process.stderr.write(`[harness] ${message}\n`);
   }
 
+  /** As upstream's CleanupBaseResources: everything Setup created goes, while the controller runs. */
+  private async deleteBaseResources(): Promise<void> {
+    const kube = this.cluster?.kube;
+    if (!kube) return;
+    for (const ref of this.baseObjects.reverse()) {
+      try {
+        await kube.delete(ref);
+      } catch (error) {
+        this.note(`could not delete ${refName(ref)} ${ref.kind}: ${describeError(error)}`);
+      }
+    }
+    this.baseObjects.length = 0;
+  }
+
   private async ensureGatewayClass(name: string, controllerName: string): Promise<void> {
     const kube = this.cluster!.kube;
-    if (await kube.get({ apiVersion: GATEWAY_V1, kind: 'GatewayClass', name })) return;
+    const ref = { apiVersion: GATEWAY_V1, kind: 'GatewayClass', name };
+    if (await kube.get(ref)) return;
+    this.baseObjects.push(ref);
     await kube.create<AnyObject>({
       apiVersion: GATEWAY_V1,
       kind: 'GatewayClass',

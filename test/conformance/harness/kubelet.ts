@@ -40,6 +40,7 @@ export class Kubelet {
   private readonly running = new Map<string, RunningPod[]>();
   private readonly skipped = new Set<string>();
   private readonly informer;
+  private stopped = false;
   private readonly reconciler: Reconciler;
 
   constructor(
@@ -55,7 +56,12 @@ export class Kubelet {
     this.reconciler = new Reconciler(() => this.reconcile(), log, 'kubelet');
     for (const verb of ['add', 'update', 'delete'] as const)
       this.informer.on(verb, () => this.reconciler.kick());
-    this.informer.on('error', () => setTimeout(() => void this.informer.start(), RETRY_MS));
+    // Stopping aborts the watch, which the informer reports as an error too: no restart then.
+    this.informer.on('error', () => {
+      setTimeout(() => {
+        if (!this.stopped) void this.informer.start();
+      }, RETRY_MS);
+    });
   }
 
   async start(): Promise<void> {
@@ -64,6 +70,7 @@ export class Kubelet {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.informer.stop();
     await this.reconciler.stop();
     const all = [...this.running.values()].flat();

@@ -1,8 +1,8 @@
 /**
  * Protocol and rule-option cases: HTTP/2 with prior knowledge to an h2c backend port, WebSocket
  * to a kubernetes.io/ws port, request and backend-request timeouts (and "0s" turning them off),
- * named rules, parentRef.port selecting listeners, and a parentRef whose sectionName and port
- * point at different listeners.
+ * named rules, parentRef.port selecting listeners, a parentRef.port no listener has, and a
+ * parentRef whose sectionName and port point at different listeners.
  */
 import { WebSocket } from 'ws';
 import {
@@ -18,6 +18,7 @@ import {
   gatewayMustHaveZeroRoutes,
   httpRouteMustHaveCondition,
   httpRouteMustHaveNoAcceptedParents,
+  httpRouteMustHaveResolvedRefsConditionsTrue,
   namespacesMustBeReady,
 } from '../harness/waits.js';
 import { acceptedAndResolved, expectResponses, toBackend, withStatus } from './common.js';
@@ -233,5 +234,32 @@ export const HTTPRouteInvalidParentRefSectionNameNotMatchingPort: ConformanceTes
       httpRouteMustHaveNoAcceptedParents(t, s, routeNN),
     );
     await t.run('Gateway should have 0 Routes attached', (t) => gatewayMustHaveZeroRoutes(t, s, gwNN));
+  },
+};
+
+export const HTTPRouteInvalidParentRefNotMatchingListenerPort: ConformanceTest = {
+  shortName: 'HTTPRouteInvalidParentRefNotMatchingListenerPort',
+  description:
+    'A single HTTPRoute in the gateway-conformance-infra namespace should set the Accepted status to False with reason NoMatchingParent when attempting to bind to a Gateway that does not have a matching ListenerPort.',
+  features: ['Gateway', 'HTTPRoute', 'HTTPRouteDestinationPortMatching'],
+  manifests: ['tests/httproute-invalid-parentref-not-matching-listener-port.yaml'],
+  async test(t, s) {
+    const routeNN = infra('httproute-listener-not-matching-route-port');
+    await httpRouteMustHaveResolvedRefsConditionsTrue(t, s, routeNN, sameNamespace);
+    await t.run(
+      'HTTPRoute with no matching port in ParentRef has an Accepted Condition with status False and Reason NoMatchingParent',
+      (t) =>
+        httpRouteMustHaveCondition(t, s, routeNN, sameNamespace, {
+          type: 'Accepted',
+          status: 'False',
+          reason: 'NoMatchingParent',
+        }),
+    );
+    await t.run('Route should not have Parents accepted in status', (t) =>
+      httpRouteMustHaveNoAcceptedParents(t, s, routeNN),
+    );
+    await t.run('Gateway should have 0 Routes attached', (t) =>
+      gatewayMustHaveZeroRoutes(t, s, sameNamespace),
+    );
   },
 };
