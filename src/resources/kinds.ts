@@ -24,6 +24,8 @@ export interface KindInfo {
   namespaced: boolean;
   /** The ResourceSnapshot field holding objects of this kind. */
   field: keyof ResourceSnapshot;
+  /** A cluster may lack its CRD (older Gateway API installs): then it has no objects, not an error. */
+  optional?: boolean;
 }
 
 export const KINDS: readonly KindInfo[] = [
@@ -66,6 +68,7 @@ export const KINDS: readonly KindInfo[] = [
     plural: 'backendtlspolicies',
     namespaced: true,
     field: 'backendTLSPolicies',
+    optional: true,
   },
   {
     kind: 'Namespace',

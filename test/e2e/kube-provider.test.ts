@@ -14,6 +14,7 @@ import {
   gateway,
   gatewayClass,
   httpRoute,
+  installCrd,
   installCrds,
   names,
   SnapshotRecorder,
@@ -214,5 +215,35 @@ describe('no update is lost', () => {
     assert.deepEqual(names(after.snapshot.gateways), ['gw']);
     assert.ok(provider.stats.kinds.HTTPRoute!.deleted >= 1, 'r1 deleted by the relist');
     assert.ok(provider.stats.kinds.Secret!.relists >= 1);
+  });
+});
+
+describe('optional kinds', () => {
+  it('syncs without the BackendTLSPolicy CRD, and picks policies up once it is installed', async () => {
+    api = await startCluster({ bookmarkIntervalMs: 100 }, ['backendtlspolicies']);
+    const writer = new Writer(api);
+    await writer.create(gatewayClass('gatehouse'));
+    const recorder = new SnapshotRecorder();
+    provider = new KubernetesProvider({
+      kubeConfig: api.kubeconfig.config,
+      onSnapshot: recorder.handler,
+      timings: FAST,
+    });
+    provider.start();
+    const first = await recorder.next(() => true, 'initial', 0);
+    assert.deepEqual(first.snapshot.backendTLSPolicies, []);
+    assert.ok(provider.synced);
+    await installCrd(api, 'backendtlspolicies');
+    await writer.create({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'BackendTLSPolicy',
+      metadata: { name: 'p', namespace: 'default' },
+      spec: {
+        targetRefs: [{ group: '', kind: 'Service', name: 'web' }],
+        validation: { wellKnownCACertificates: 'System', hostname: 'web.example' },
+      },
+    } as never);
+    const later = await recorder.next((r) => r.snapshot.backendTLSPolicies.length === 1, 'the policy');
+    assert.equal(later.snapshot.backendTLSPolicies[0]?.metadata.name, 'p');
   });
 });
