@@ -38,19 +38,10 @@ export function resolveGatewayTls(
 ): GatewayTlsState {
   const spec = asRecord(tls);
   const backend = resolveBackendCertificate(ctx, namespace, asRecord(spec?.backend)?.clientCertificateRef);
-  const frontend = asRecord(spec?.frontend);
-  const defaultValidation = readValidation(ctx, namespace, asRecord(frontend?.default)?.validation);
-  const perPort = new Map<number, FrontendValidation | undefined>();
-  for (const entry of asArray(frontend?.perPort)) {
-    const record = asRecord(entry);
-    const port = asInteger(record?.port);
-    if (port !== undefined)
-      perPort.set(port, readValidation(ctx, namespace, asRecord(record?.tls)?.validation));
-  }
+  const validationFor = readFrontend(ctx, namespace, asRecord(spec?.frontend));
   let insecure = false;
   for (const listener of listeners) {
-    if (listener.protocol !== 'HTTPS') continue;
-    const validation = perPort.has(listener.port) ? perPort.get(listener.port) : defaultValidation;
+    const validation = listener.protocol === 'HTTPS' ? validationFor(listener.port) : undefined;
     if (validation === undefined) continue;
     applyValidation(listener, validation);
     insecure ||= validation.config.mode === 'AllowInsecureFallback';
@@ -73,6 +64,23 @@ export function resolveGatewayTls(
       return out;
     },
   };
+}
+
+/** The validation that covers a port: its perPort entry if it has one, else the default. */
+function readFrontend(
+  ctx: TranslateContext,
+  namespace: string,
+  frontend: Record<string, unknown> | undefined,
+): (port: number) => FrontendValidation | undefined {
+  const byDefault = readValidation(ctx, namespace, asRecord(frontend?.default)?.validation);
+  const perPort = new Map<number, FrontendValidation | undefined>();
+  for (const entry of asArray(frontend?.perPort)) {
+    const record = asRecord(entry);
+    const port = asInteger(record?.port);
+    if (port !== undefined)
+      perPort.set(port, readValidation(ctx, namespace, asRecord(record?.tls)?.validation));
+  }
+  return (port) => (perPort.has(port) ? perPort.get(port) : byDefault);
 }
 
 function resolveBackendCertificate(ctx: TranslateContext, namespace: string, ref: unknown) {
