@@ -63,6 +63,9 @@ export function redact(ir: IR): IR {
     ...ir,
     gateways: ir.gateways.map((g) => ({
       ...g,
+      ...(g.backendClientCertificate
+        ? { backendClientCertificate: { ...g.backendClientCertificate, keyPem: '[redacted]' } }
+        : {}),
       ports: g.ports.map((p) => ({
         ...p,
         listeners: p.listeners.map((l) =>

@@ -123,7 +123,8 @@ function handleUpgrade(
     answer(socket, exchange, endpoint);
     return;
   }
-  if (backend?.cluster?.protocol === 'h2c') {
+  // Tunnels are plain HTTP/1.1 only: never to h2c clusters, never in clear text to TLS ones.
+  if (backend?.cluster?.fastPath === false) {
     answer(socket, exchange, 502);
     return;
   }

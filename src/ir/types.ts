@@ -19,12 +19,16 @@ export interface GatewayIR {
   /** Addresses requested in spec.addresses (IPAddress type only); empty means "use the default". */
   addresses: string[];
   ports: PortIR[];
+  /** spec.tls.backend.clientCertificateRef: the certificate presented to TLS backends. */
+  backendClientCertificate?: CertificateIR;
 }
 
 /** One bound port. Every listener on a port shares its protocol (conflicts are resolved before IR). */
 export interface PortIR {
   port: number;
   protocol: 'HTTP' | 'HTTPS';
+  /** HTTPS only: spec.tls.frontend validation of client certificates on this port. */
+  clientValidation?: ClientValidationIR;
   /** Listeners in match order: exact hostnames, then wildcards (longest first), then catch-all. */
   listeners: ListenerIR[];
 }
@@ -45,6 +49,13 @@ export interface CertificateIR {
   secret: string;
   certPem: string;
   keyPem: string;
+}
+
+export interface ClientValidationIR {
+  /** PEM CA bundles a client certificate must chain to. */
+  caCertificates: string[];
+  /** AllowInsecureFallback also admits clients without a valid certificate. */
+  mode: 'AllowValidOnly' | 'AllowInsecureFallback';
 }
 
 /** One (HTTPRoute, rule, match) triple, with the hostnames it serves on its listener. */
@@ -174,6 +185,30 @@ export interface ClusterIR {
   /** From the Service port's appProtocol: kubernetes.io/h2c → h2c, kubernetes.io/ws(s) → http1 with upgrades. */
   protocol: 'http1' | 'h2c';
   endpoints: EndpointIR[];
+  /** Set when a BackendTLSPolicy applies to the Service port: connect over TLS, verified. */
+  tls?: UpstreamTlsIR;
+}
+
+/**
+ * How to verify a TLS backend. With no CA certificates and no system roots nothing can be
+ * trusted (every CA reference is invalid): the cluster must fail, never fall back to plain text.
+ */
+export interface UpstreamTlsIR {
+  /** `namespace/name` of the BackendTLSPolicy, for logs. */
+  policy: string;
+  /** Sent as SNI; the name the certificate must carry when `subjectAltNames` is empty. */
+  serverName: string;
+  /** PEM CA bundles to trust. */
+  caCertificates: string[];
+  /** wellKnownCACertificates: System — trust the platform's root certificates. */
+  systemRoots: boolean;
+  /** When non-empty, the certificate must carry at least one of these (the hostname is not checked). */
+  subjectAltNames: SubjectAltNameIR[];
+}
+
+export interface SubjectAltNameIR {
+  type: 'Hostname' | 'URI';
+  value: string;
 }
 
 export interface EndpointIR {

@@ -2,6 +2,7 @@
 // and where it lives in a ResourceSnapshot.
 
 import type {
+  BackendTLSPolicy,
   ConfigMap,
   EndpointSlice,
   Gateway,
@@ -23,6 +24,8 @@ export interface KindInfo {
   namespaced: boolean;
   /** The ResourceSnapshot field holding objects of this kind. */
   field: keyof ResourceSnapshot;
+  /** A cluster may lack its CRD (older Gateway API installs): then it has no objects, not an error. */
+  optional?: boolean;
 }
 
 export const KINDS: readonly KindInfo[] = [
@@ -57,6 +60,15 @@ export const KINDS: readonly KindInfo[] = [
     plural: 'referencegrants',
     namespaced: true,
     field: 'referenceGrants',
+  },
+  {
+    kind: 'BackendTLSPolicy',
+    group: GATEWAY_GROUP,
+    version: 'v1',
+    plural: 'backendtlspolicies',
+    namespaced: true,
+    field: 'backendTLSPolicies',
+    optional: true,
   },
   {
     kind: 'Namespace',
@@ -96,6 +108,7 @@ export interface ResourceSnapshot {
   gateways: Gateway[];
   httpRoutes: HTTPRoute[];
   referenceGrants: ReferenceGrant[];
+  backendTLSPolicies: BackendTLSPolicy[];
   namespaces: Namespace[];
   services: Service[];
   endpointSlices: EndpointSlice[];
@@ -109,6 +122,7 @@ export function emptySnapshot(): ResourceSnapshot {
     gateways: [],
     httpRoutes: [],
     referenceGrants: [],
+    backendTLSPolicies: [],
     namespaces: [],
     services: [],
     endpointSlices: [],

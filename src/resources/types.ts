@@ -276,6 +276,43 @@ export interface ReferenceGrant extends KubeObject {
   };
 }
 
+export interface LocalObjectReference {
+  group: string;
+  kind: string;
+  name: string;
+}
+
+export interface SubjectAltName {
+  type: 'Hostname' | 'URI';
+  hostname?: string;
+  uri?: string;
+}
+
+export interface BackendTLSPolicy extends KubeObject {
+  kind: 'BackendTLSPolicy';
+  spec: {
+    targetRefs: { group: string; kind: string; name: string; sectionName?: string }[];
+    validation: {
+      caCertificateRefs?: LocalObjectReference[];
+      wellKnownCACertificates?: string;
+      hostname: string;
+      subjectAltNames?: SubjectAltName[];
+    };
+    options?: Record<string, string>;
+  };
+  status?: PolicyStatus;
+}
+
+export interface PolicyAncestorStatus {
+  ancestorRef: ParentReference;
+  controllerName: string;
+  conditions: Condition[];
+}
+
+export interface PolicyStatus {
+  ancestors: PolicyAncestorStatus[];
+}
+
 // ---- core kinds --------------------------------------------------------------------------------
 
 export interface Namespace extends KubeObject {
@@ -330,6 +367,7 @@ export type KnownObject =
   | Gateway
   | HTTPRoute
   | ReferenceGrant
+  | BackendTLSPolicy
   | Namespace
   | Service
   | EndpointSlice

@@ -41,6 +41,14 @@ export function composeStatuses(input: ComposeInput): StatusUpdate[] {
       });
       return { ...u, status: { parents } };
     }
+    if (u.kind === 'BackendTLSPolicy') {
+      const prev = before?.kind === 'BackendTLSPolicy' ? before.status : undefined;
+      const ancestors = u.status.ancestors.map((a) => {
+        const old = prev?.ancestors.find((q) => sameParent(q.ancestorRef, a.ancestorRef));
+        return { ...a, conditions: stampConditions(a.conditions, old?.conditions, input.now) };
+      });
+      return { ...u, status: { ancestors } };
+    }
     const prev = before?.kind === 'GatewayClass' ? before.status : undefined;
     return {
       ...u,

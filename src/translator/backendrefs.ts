@@ -15,8 +15,19 @@ export type BackendProblem = RefProblem<RouteResolvedRefsReason>;
 
 export type BackendResult = { ok: true; cluster: string } | { ok: false; problem: BackendProblem };
 
-/** appProtocol values the data plane can speak to a backend (absent means HTTP/1.1). */
-const SUPPORTED_APP_PROTOCOLS = new Set(['', 'http', 'HTTP', 'kubernetes.io/h2c', 'kubernetes.io/ws']);
+/**
+ * appProtocol values the data plane can speak to a backend (absent means HTTP/1.1). HTTPS is
+ * HTTP/1.1 over the TLS a BackendTLSPolicy configures for the port.
+ */
+const SUPPORTED_APP_PROTOCOLS = new Set([
+  '',
+  'http',
+  'HTTP',
+  'https',
+  'HTTPS',
+  'kubernetes.io/h2c',
+  'kubernetes.io/ws',
+]);
 
 export function clusterName(namespace: string, service: string, port: number): string {
   return `${namespace}/${service}:${port}`;

@@ -28,7 +28,10 @@ export type ListenerReason =
   | 'InvalidCertificateRef'
   | 'InvalidRouteKinds'
   | 'RefNotPermitted'
-  | 'OverlappingHostnames';
+  | 'OverlappingHostnames'
+  | 'InvalidCACertificateRef'
+  | 'InvalidCACertificateKind'
+  | 'NoValidCACertificate';
 
 export type RouteAcceptedReason =
   | 'Accepted'
@@ -44,6 +47,15 @@ export type RouteResolvedRefsReason =
   | 'InvalidKind'
   | 'BackendNotFound'
   | 'UnsupportedProtocol';
+
+export type PolicyAcceptedReason =
+  | 'Accepted'
+  | 'Conflicted'
+  | 'Invalid'
+  | 'TargetNotFound'
+  | 'NoValidCACertificate';
+
+export type PolicyResolvedRefsReason = 'ResolvedRefs' | 'InvalidCACertificateRef' | 'InvalidKind';
 
 /** Why a rule was dropped (RouteConditionPartiallyInvalid, "Drop Rule(s)" approach). */
 export type RuleInvalidReason = 'UnsupportedValue' | 'IncompatibleFilters';

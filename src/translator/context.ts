@@ -5,6 +5,8 @@
 
 import type { ResourceSnapshot } from '../resources/kinds.js';
 import type {
+  BackendTLSPolicy,
+  ConfigMap,
   EndpointSlice,
   Gateway,
   GatewayClass,
@@ -51,6 +53,9 @@ export interface TranslateContext {
   readonly httpRoutes: readonly HTTPRoute[];
   readonly services: ReadonlyMap<string, Service>;
   readonly secrets: ReadonlyMap<string, Secret>;
+  readonly configMaps: ReadonlyMap<string, ConfigMap>;
+  /** Sorted by key. */
+  readonly backendTLSPolicies: readonly BackendTLSPolicy[];
   /** Keyed by `<namespace>/<service name>`. */
   readonly endpointSlices: ReadonlyMap<string, EndpointSlice[]>;
   /** Keyed by namespace. */
@@ -86,6 +91,8 @@ export function buildContext(snapshot: ResourceSnapshot, options: TranslateOptio
     httpRoutes: sortedByKey(named(snapshot.httpRoutes)),
     services: byKey(named(snapshot.services)),
     secrets: byKey(named(snapshot.secrets)),
+    configMaps: byKey(named(snapshot.configMaps)),
+    backendTLSPolicies: sortedByKey(named(snapshot.backendTLSPolicies)),
     endpointSlices: slicesByService(named(snapshot.endpointSlices)),
     referenceGrants: groupBy(
       named<ReferenceGrant>(snapshot.referenceGrants),

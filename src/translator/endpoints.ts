@@ -6,14 +6,21 @@
 // endpoints, which the data plane answers with 503.
 
 import { isIPv4 } from 'node:net';
-import type { ClusterIR, EndpointIR } from '../ir/types.js';
+import type { ClusterIR, EndpointIR, UpstreamTlsIR } from '../ir/types.js';
 import type { EndpointSlice } from '../resources/types.js';
 import { findServicePort } from './backendrefs.js';
 import type { TranslateContext } from './context.js';
 import { asArray, asInteger, asRecord, asString, asStringList, compareStrings } from './values.js';
 
+/** Finds the upstream TLS settings of a Service port (`namespace/name`, port name). */
+export type UpstreamTlsLookup = (service: string, portName: string) => UpstreamTlsIR | undefined;
+
 /** Builds the cluster named `<namespace>/<service>:<port>`, or undefined if that port is gone. */
-export function buildCluster(ctx: TranslateContext, name: string): ClusterIR | undefined {
+export function buildCluster(
+  ctx: TranslateContext,
+  name: string,
+  tlsFor?: UpstreamTlsLookup,
+): ClusterIR | undefined {
   const slash = name.indexOf('/');
   const colon = name.lastIndexOf(':');
   const namespace = name.slice(0, slash);
@@ -23,11 +30,14 @@ export function buildCluster(ctx: TranslateContext, name: string): ClusterIR | u
   if (!servicePort) return undefined;
   const portName = asString(servicePort.name) ?? '';
   const slices = ctx.endpointSlices.get(`${namespace}/${service}`) ?? [];
-  return {
+  const cluster: ClusterIR = {
     name,
     protocol: servicePort.appProtocol === 'kubernetes.io/h2c' ? 'h2c' : 'http1',
     endpoints: readyEndpoints(slices, portName),
   };
+  const tls = tlsFor?.(`${namespace}/${service}`, portName);
+  if (tls) cluster.tls = tls;
+  return cluster;
 }
 
 function readyEndpoints(slices: EndpointSlice[], portName: string): EndpointIR[] {

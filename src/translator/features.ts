@@ -34,6 +34,11 @@ export const SUPPORTED_FEATURES = [
   'HTTPRoute308RedirectStatusCode',
   'HTTPRouteBackendProtocolH2C',
   'HTTPRouteBackendProtocolWebSocket',
+  'BackendTLSPolicy',
+  'BackendTLSPolicySANValidation',
+  'GatewayBackendClientCertificate',
+  'GatewayFrontendClientCertificateValidation',
+  'GatewayFrontendClientCertificateValidationInsecureFallback',
 ] as const;
 
 export type SupportedFeature = (typeof SUPPORTED_FEATURES)[number];

@@ -8,6 +8,7 @@ import { isIP } from 'node:net';
 import type { Gateway } from '../resources/types.js';
 import { condition, type GatewayReason, type Verdict, verdictCondition } from './conditions.js';
 import { meta, type ObjectMetaView, type TranslateContext } from './context.js';
+import { type GatewayTlsState, resolveGatewayTls } from './gateway-tls.js';
 import { buildListeners, isProgrammed, type ListenerState, listenerStatus } from './listeners.js';
 import type { StatusUpdate } from './types.js';
 import { asArray, asName, asRecord, asString } from './values.js';
@@ -19,6 +20,8 @@ export interface GatewayState {
   readonly accepted: Verdict<GatewayReason>;
   /** Static IPAddress values from spec.addresses, in spec order. */
   readonly addresses: string[];
+  /** spec.tls: backend client certificate, frontend validation (already applied to listeners). */
+  readonly tls: GatewayTlsState;
 }
 
 export function buildGateways(ctx: TranslateContext, acceptedClasses: ReadonlySet<string>): GatewayState[] {
@@ -29,9 +32,10 @@ export function buildGateways(ctx: TranslateContext, acceptedClasses: ReadonlySe
     if (className === undefined || !acceptedClasses.has(className)) continue;
     const view = meta(gateway);
     const listeners = buildListeners(ctx, view.namespace, spec?.listeners);
+    const tls = resolveGatewayTls(ctx, view.namespace, spec?.tls, listeners);
     const addresses = readAddresses(spec?.addresses);
     const accepted = acceptance(spec, addresses.problems, listeners);
-    states.push({ gateway, meta: view, listeners, accepted, addresses: addresses.values });
+    states.push({ gateway, meta: view, listeners, accepted, addresses: addresses.values, tls });
   }
   return states;
 }
@@ -93,7 +97,11 @@ export function gatewayStatus(state: GatewayState): StatusUpdate {
     name,
     generation,
     status: {
-      conditions: [verdictCondition('Accepted', state.accepted, generation), programmedCondition],
+      conditions: [
+        verdictCondition('Accepted', state.accepted, generation),
+        programmedCondition,
+        ...state.tls.conditions(generation),
+      ],
       listeners: state.listeners.map((listener) => listenerStatus(listener, generation, gatewayAccepted)),
     },
   };

@@ -5,16 +5,16 @@
 
 import type { ClusterIR, GatewayIR, IR, ListenerIR, PortIR, RouteIR } from '../ir/types.js';
 import type { TranslateContext } from './context.js';
-import { buildCluster } from './endpoints.js';
+import { buildCluster, type UpstreamTlsLookup } from './endpoints.js';
 import type { GatewayState } from './gateways.js';
 import { compareListenerHostnames } from './hostnames.js';
 import { isProgrammed, type ListenerState } from './listeners.js';
 import { type RankedRoute, sortByPrecedence } from './precedence.js';
 import { compareStrings, groupBy } from './values.js';
 
-export function buildIR(ctx: TranslateContext, gateways: GatewayState[]): IR {
+export function buildIR(ctx: TranslateContext, gateways: GatewayState[], tlsFor?: UpstreamTlsLookup): IR {
   const gatewayIRs = gateways.filter((gateway) => gateway.accepted.ok).map(gatewayIR);
-  return { gateways: gatewayIRs, clusters: clustersFor(ctx, gatewayIRs) };
+  return { gateways: gatewayIRs, clusters: clustersFor(ctx, gatewayIRs, tlsFor) };
 }
 
 function gatewayIR(gateway: GatewayState): GatewayIR {
@@ -23,17 +23,24 @@ function gatewayIR(gateway: GatewayState): GatewayIR {
     .sort(([a], [b]) => a - b)
     .map(([port, listeners]) => portIR(port, listeners));
   const { key, namespace, name } = gateway.meta;
-  return { key, namespace, name, addresses: [...gateway.addresses], ports };
+  const ir: GatewayIR = { key, namespace, name, addresses: [...gateway.addresses], ports };
+  const clientCertificate = gateway.tls.backendClientCertificate;
+  if (clientCertificate) ir.backendClientCertificate = { ...clientCertificate };
+  return ir;
 }
 
 /** Conflict detection guarantees the listeners of one port share a protocol. */
 function portIR(port: number, listeners: ListenerState[]): PortIR {
   const ordered = [...listeners].sort((a, b) => compareListenerHostnames(a.hostname, b.hostname));
-  return {
+  const ir: PortIR = {
     port,
     protocol: listeners[0]?.protocol === 'HTTPS' ? 'HTTPS' : 'HTTP',
     listeners: ordered.map(listenerIR),
   };
+  // Frontend validation is per port, so every HTTPS listener of the port carries the same one.
+  const validation = listeners.find((l) => l.clientValidation !== undefined)?.clientValidation;
+  if (validation) ir.clientValidation = { ...validation, caCertificates: [...validation.caCertificates] };
+  return ir;
 }
 
 function listenerIR(listener: ListenerState): ListenerIR {
@@ -71,7 +78,11 @@ function routesOf(listener: ListenerState): RouteIR[] {
 }
 
 /** Every cluster named by a backend or a mirror, keyed and ordered by name. */
-function clustersFor(ctx: TranslateContext, gateways: GatewayIR[]): Record<string, ClusterIR> {
+function clustersFor(
+  ctx: TranslateContext,
+  gateways: GatewayIR[],
+  tlsFor: UpstreamTlsLookup | undefined,
+): Record<string, ClusterIR> {
   const names = new Set<string>();
   for (const route of gateways.flatMap((g) => g.ports.flatMap((p) => p.listeners.flatMap((l) => l.routes)))) {
     if (route.action.type === 'forward') {
@@ -81,7 +92,7 @@ function clustersFor(ctx: TranslateContext, gateways: GatewayIR[]): Record<strin
   }
   const clusters: Record<string, ClusterIR> = {};
   for (const name of [...names].sort(compareStrings)) {
-    const cluster = buildCluster(ctx, name);
+    const cluster = buildCluster(ctx, name, tlsFor);
     if (cluster) clusters[name] = cluster;
   }
   return clusters;

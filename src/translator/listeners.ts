@@ -5,7 +5,7 @@
 // Conflicts follow "Handling indistinct Listeners" in apis/v1/gateway_types.go: every listener of a
 // conflicting set is rejected, none is picked as the winner.
 
-import type { CertificateIR } from '../ir/types.js';
+import type { CertificateIR, ClientValidationIR } from '../ir/types.js';
 import { GATEWAY_GROUP } from '../resources/kinds.js';
 import type { Condition, ListenerStatus, RouteGroupKind } from '../resources/types.js';
 import type { RouteAttachment } from './attachment.js';
@@ -38,6 +38,10 @@ export interface ListenerState {
   readonly certificates: CertificateIR[];
   readonly certificateProblems: CertificateProblem[];
   readonly kindProblems: RefProblem<ListenerReason>[];
+  /** HTTPS: client certificate validation (spec.tls.frontend), set by gateway-tls.ts. */
+  clientValidation?: ClientValidationIR;
+  /** Invalid CA references of that validation. */
+  readonly validationProblems: RefProblem<ListenerReason>[];
   /** Accepted routes, keyed by route `namespace/name`; their count is attachedRoutes. */
   readonly attachments: Map<string, RouteAttachment>;
 }
@@ -81,6 +85,7 @@ function buildListener(
     certificates: tls?.certificates ?? [],
     certificateProblems: tls?.problems ?? [],
     kindProblems: kinds.problems,
+    validationProblems: [],
     attachments: new Map(),
   };
 }
@@ -233,7 +238,7 @@ function listenerConditions(
   gatewayAccepted: boolean,
 ): Condition[] {
   const resolved = resolvedRefsVerdict<ListenerReason>(
-    [...listener.certificateProblems, ...listener.kindProblems],
+    [...listener.certificateProblems, ...listener.kindProblems, ...listener.validationProblems],
     'All references are resolved.',
   );
   const conditions = [

@@ -10,7 +10,7 @@ import type { TranslateContext } from './context.js';
 import { asArray, asName, asRecord, asString } from './values.js';
 
 export interface ReferenceFrom {
-  kind: 'HTTPRoute' | 'Gateway';
+  kind: 'HTTPRoute' | 'Gateway' | 'BackendTLSPolicy';
   namespace: string;
 }
 

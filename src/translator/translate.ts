@@ -5,6 +5,7 @@
 
 import type { ResourceSnapshot } from '../resources/kinds.js';
 import { attachRoute } from './attachment.js';
+import { resolveBackendTLSPolicies } from './backendtls.js';
 import { buildContext } from './context.js';
 import { processGatewayClasses } from './gatewayclass.js';
 import { buildGateways, gatewayStatus } from './gateways.js';
@@ -42,10 +43,17 @@ export function translate(snapshot: ResourceSnapshot, options: TranslateOptions)
   // 6. Gateway statuses, now that attachedRoutes are known.
   const gatewayStatuses = gateways.map(gatewayStatus);
 
-  // 7. The IR of accepted Gateways and programmed listeners, with the clusters their routes use.
-  const ir = buildIR(ctx, gateways);
+  // 7. BackendTLSPolicies: which Service ports are reached over TLS, and how to verify them.
+  const backendTLS = resolveBackendTLSPolicies(ctx);
 
-  return { ir, statuses: sortStatuses([...classes.statuses, ...gatewayStatuses, ...routeStatuses]) };
+  // 8. The IR of accepted Gateways and programmed listeners, with the clusters their routes use.
+  const ir = buildIR(ctx, gateways, backendTLS.tlsFor);
+
+  // 9. Policy statuses, one ancestor entry per Gateway whose routes use a targeted Service.
+  const policyStatuses = backendTLS.statuses(ir.gateways);
+
+  const statuses = [...classes.statuses, ...gatewayStatuses, ...routeStatuses, ...policyStatuses];
+  return { ir, statuses: sortStatuses(statuses) };
 }
 
 /** By kind, then namespace/name. */

@@ -2,7 +2,7 @@
 // No I/O, no clock, no logger: timestamps are added by the status writers.
 
 import type { IR } from '../ir/types.js';
-import type { GatewayClassStatus, GatewayStatus, RouteStatus } from '../resources/types.js';
+import type { GatewayClassStatus, GatewayStatus, PolicyStatus, RouteStatus } from '../resources/types.js';
 
 export const DEFAULT_CONTROLLER_NAME = 'gatehouse.dev/gateway-controller';
 
@@ -22,6 +22,14 @@ export type StatusUpdate =
       generation: number;
       /** Only the parents this controller is responsible for. */
       status: RouteStatus;
+    }
+  | {
+      kind: 'BackendTLSPolicy';
+      namespace: string;
+      name: string;
+      generation: number;
+      /** Only the ancestors (Gateways) this controller is responsible for. */
+      status: PolicyStatus;
     };
 
 export interface TranslateResult {

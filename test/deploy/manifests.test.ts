@@ -45,7 +45,7 @@ test('the ClusterRole lets the provider list and watch every kind it watches, an
     for (const v of ['get', 'list', 'watch']) assert.ok(verbs.has(v), `${v} ${info.plural}`);
     if (
       info.group === 'gateway.networking.k8s.io' ||
-      ['secrets', 'namespaces', 'endpointslices'].includes(info.plural)
+      ['secrets', 'configmaps', 'namespaces', 'endpointslices'].includes(info.plural)
     ) {
       for (const v of ['create', 'update', 'patch', 'delete'])
         assert.ok(!verbs.has(v), `no ${v} on ${info.plural}`);
@@ -53,8 +53,8 @@ test('the ClusterRole lets the provider list and watch every kind it watches, an
   }
 });
 
-test('status is writable only through the status subresource of the three kinds with status', () => {
-  for (const resource of ['gatewayclasses', 'gateways', 'httproutes']) {
+test('status is writable only through the status subresource of the four kinds with status', () => {
+  for (const resource of ['gatewayclasses', 'gateways', 'httproutes', 'backendtlspolicies']) {
     const verbs = verbsFor(clusterRules, 'gateway.networking.k8s.io', `${resource}/status`);
     assert.deepEqual([...verbs].sort(), ['patch', 'update']);
   }

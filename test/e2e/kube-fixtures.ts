@@ -20,14 +20,17 @@ import { type ApiServer, type ApiServerOptions, startApiServer } from '../apiser
 export const OURS = 'gatehouse.dev/gateway-controller';
 export const GW = 'gateway.networking.k8s.io';
 const CRD_DIR = new URL('../../../crds/standard/', import.meta.url);
-const CRD_FILES = ['gatewayclasses', 'gateways', 'httproutes', 'referencegrants'].map(
+const CRD_FILES = ['gatewayclasses', 'gateways', 'httproutes', 'referencegrants', 'backendtlspolicies'].map(
   (plural) => `gateway.networking.k8s.io_${plural}.yaml`,
 );
 
-/** Starts the double and installs the Gateway API CRDs the provider watches. */
-export async function startCluster(options: ApiServerOptions = {}): Promise<ApiServer> {
+/** Starts the double and installs the Gateway API CRDs the provider watches (but the `without` plurals). */
+export async function startCluster(
+  options: ApiServerOptions = {},
+  without: string[] = [],
+): Promise<ApiServer> {
   const api = await startApiServer(options);
-  await installCrds(api);
+  await installCrds(api, without);
   return api;
 }
 
@@ -45,19 +48,33 @@ function gatewayApiCrds(): KubeObject[] {
   return crdCache;
 }
 
-export async function installCrds(api: ApiServer): Promise<void> {
-  for (const crd of gatewayApiCrds()) await api.seed(structuredClone(crd) as never);
-  await waitFor(() => served(api), 'Gateway API CRDs established');
+export async function installCrds(api: ApiServer, without: string[] = []): Promise<void> {
+  const wanted = gatewayApiCrds().filter((crd) => !without.includes(crd.metadata.name.split('.')[0] ?? ''));
+  for (const crd of wanted) await api.seed(structuredClone(crd) as never);
+  await waitFor(() => served(api, wanted.length), 'Gateway API CRDs established');
 }
 
-function served(api: ApiServer): boolean {
+/** Installs one more vendored CRD (by plural) into a running double. */
+export async function installCrd(api: ApiServer, plural: string): Promise<void> {
+  const crd = gatewayApiCrds().find((c) => c.metadata.name.split('.')[0] === plural);
+  if (!crd) throw new Error(`no vendored CRD ${plural}`);
+  const before = established(api);
+  await api.seed(structuredClone(crd) as never);
+  await waitFor(() => established(api) > before, `${plural} CRD established`);
+}
+
+function served(api: ApiServer, count: number): boolean {
+  return established(api) >= count;
+}
+
+function established(api: ApiServer): number {
   const crds = api.objects().get('apiextensions.k8s.io/customresourcedefinitions') ?? [];
   const established = crds.filter((c) =>
     ((c as { status?: { conditions?: { type: string; status: string }[] } }).status?.conditions ?? []).some(
       (cond) => cond.type === 'Established' && cond.status === 'True',
     ),
   );
-  return established.length >= CRD_FILES.length;
+  return established.length;
 }
 
 /** Polls `check` (every 10 ms) until it holds; fails with `what` after `timeoutMs`. */

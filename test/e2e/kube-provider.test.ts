@@ -4,12 +4,17 @@
 
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { KubernetesProvider, type ProviderTimings } from '../../src/provider/kubernetes/provider.js';
+import {
+  DEFAULT_WATCHED_KINDS,
+  KubernetesProvider,
+  type ProviderTimings,
+} from '../../src/provider/kubernetes/provider.js';
 import type { ApiServer, ApiServerOptions } from '../apiserver/index.js';
 import {
   gateway,
   gatewayClass,
   httpRoute,
+  installCrd,
   installCrds,
   names,
   SnapshotRecorder,
@@ -19,6 +24,9 @@ import {
   Writer,
   waitFor,
 } from './kube-fixtures.js';
+
+/** The provider opens one watch per watched kind. */
+const WATCHED = DEFAULT_WATCHED_KINDS.length;
 
 const FAST: Partial<ProviderTimings> = {
   holdOffMs: 20,
@@ -56,7 +64,7 @@ async function setup(options: ApiServerOptions = {}, timings: Partial<ProviderTi
 /** Initial snapshot delivered and every kind's watch stream open on the server. */
 async function running(recorder: SnapshotRecorder): Promise<void> {
   await recorder.next(() => true, 'initial', 0);
-  await waitFor(() => api!.activeWatches() === 8, 'eight open watches');
+  await waitFor(() => api!.activeWatches() === WATCHED, 'one open watch per watched kind');
 }
 
 const hasRoute = (name: string) => (r: { snapshot: { httpRoutes: { metadata: { name: string } }[] } }) =>
@@ -95,7 +103,7 @@ describe('list and watch requests', () => {
       ['2', '2'],
     );
     assert.ok(lists[1]?.query.continue, 'second page asked with the continue token');
-    await waitFor(() => api.activeWatches() === 8, 'eight open watches');
+    await waitFor(() => api.activeWatches() === WATCHED, 'one open watch per watched kind');
     const watch = api.requests().find((r) => r.resource === 'httproutes' && r.verb === 'watch');
     assert.equal(watch?.query.allowWatchBookmarks, 'true');
     assert.ok(Number(watch?.query.resourceVersion) > 0);
@@ -207,5 +215,35 @@ describe('no update is lost', () => {
     assert.deepEqual(names(after.snapshot.gateways), ['gw']);
     assert.ok(provider.stats.kinds.HTTPRoute!.deleted >= 1, 'r1 deleted by the relist');
     assert.ok(provider.stats.kinds.Secret!.relists >= 1);
+  });
+});
+
+describe('optional kinds', () => {
+  it('syncs without the BackendTLSPolicy CRD, and picks policies up once it is installed', async () => {
+    api = await startCluster({ bookmarkIntervalMs: 100 }, ['backendtlspolicies']);
+    const writer = new Writer(api);
+    await writer.create(gatewayClass('gatehouse'));
+    const recorder = new SnapshotRecorder();
+    provider = new KubernetesProvider({
+      kubeConfig: api.kubeconfig.config,
+      onSnapshot: recorder.handler,
+      timings: FAST,
+    });
+    provider.start();
+    const first = await recorder.next(() => true, 'initial', 0);
+    assert.deepEqual(first.snapshot.backendTLSPolicies, []);
+    assert.ok(provider.synced);
+    await installCrd(api, 'backendtlspolicies');
+    await writer.create({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'BackendTLSPolicy',
+      metadata: { name: 'p', namespace: 'default' },
+      spec: {
+        targetRefs: [{ group: '', kind: 'Service', name: 'web' }],
+        validation: { wellKnownCACertificates: 'System', hostname: 'web.example' },
+      },
+    } as never);
+    const later = await recorder.next((r) => r.snapshot.backendTLSPolicies.length === 1, 'the policy');
+    assert.equal(later.snapshot.backendTLSPolicies[0]?.metadata.name, 'p');
   });
 });

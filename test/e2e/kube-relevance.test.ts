@@ -3,7 +3,11 @@
 
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { KubernetesProvider, type ProviderTimings } from '../../src/provider/kubernetes/provider.js';
+import {
+  DEFAULT_WATCHED_KINDS,
+  KubernetesProvider,
+  type ProviderTimings,
+} from '../../src/provider/kubernetes/provider.js';
 import { KubeRest, resourcePath } from '../../src/provider/kubernetes/rest.js';
 import { kindInfo } from '../../src/resources/kinds.js';
 import type { Gateway, Secret } from '../../src/resources/types.js';
@@ -20,6 +24,9 @@ import {
   Writer,
   waitFor,
 } from './kube-fixtures.js';
+
+/** The provider opens one watch per watched kind. */
+const WATCHED = DEFAULT_WATCHED_KINDS.length;
 
 let api: ApiServer | undefined;
 let provider: KubernetesProvider | undefined;
@@ -47,7 +54,7 @@ async function setup(timings: Partial<ProviderTimings> = { holdOffMs: 20 }, opti
   });
   provider.start();
   await recorder.next(() => true, 'initial', 0);
-  await waitFor(() => api!.activeWatches() === 8, 'eight open watches');
+  await waitFor(() => api!.activeWatches() === WATCHED, 'one open watch per watched kind');
   return { api, writer, recorder, provider };
 }
 

@@ -1,13 +1,16 @@
 // IR → compiled configuration for one apply: cluster targets (with their endpoints' pooled
 // dispatchers), then per Gateway port a listener table whose listeners each hold a route index
 // and, for HTTPS, a TLS identity. Pure except for what the registry and certificate store cache.
+// Clusters are compiled once per distinct backend client certificate: a Gateway that presents
+// one reaches TLS backends through its own connections.
 
 import type { Logger } from 'pino';
-import type { ClusterIR, GatewayIR, IR, ListenerIR, PortIR } from '../../ir/types.js';
+import type { CertificateIR, ClusterIR, GatewayIR, IR, ListenerIR, PortIR } from '../../ir/types.js';
 import { HostTable } from '../router/hostname.js';
 import { RouteTable } from '../router/route-table.js';
 import { ClusterTarget } from '../upstream/balancer.js';
 import type { UpstreamRegistry } from '../upstream/registry.js';
+import { upstreamTls } from '../upstream/tls.js';
 import { type ClusterLookup, compileRoute } from './routes.js';
 import type { CertificateStore } from './tls.js';
 import type { CompiledListener, CompiledPort, RouteBehavior } from './types.js';
@@ -28,22 +31,36 @@ export interface CompiledGateway {
 }
 
 export function compileGateways(ir: IR, ctx: CompileContext): CompiledGateway[] {
-  const clusters = compileClusters(ir.clusters, ctx);
-  return ir.gateways.map((gateway) => ({
-    ir: gateway,
-    ports: gateway.ports.map((port) => compilePort(gateway.key, port, clusters, ctx)),
-  }));
+  const byClientCertificate = new Map<string, ClusterLookup>();
+  return ir.gateways.map((gateway) => {
+    const certificate = gateway.backendClientCertificate;
+    const certKey = certificate ? `${certificate.certPem}\u0000${certificate.keyPem}` : '';
+    let clusters = byClientCertificate.get(certKey);
+    if (clusters === undefined) {
+      clusters = compileClusters(ir.clusters, ctx, certificate);
+      byClientCertificate.set(certKey, clusters);
+    }
+    const lookup = clusters;
+    return { ir: gateway, ports: gateway.ports.map((port) => compilePort(gateway.key, port, lookup, ctx)) };
+  });
 }
 
-function compileClusters(clusters: Record<string, ClusterIR>, ctx: CompileContext): ClusterLookup {
+function compileClusters(
+  clusters: Record<string, ClusterIR>,
+  ctx: CompileContext,
+  clientCertificate: CertificateIR | undefined,
+): ClusterLookup {
   const targets = new Map<string, ClusterTarget>();
   for (const [name, cluster] of Object.entries(clusters)) {
-    const endpoints = cluster.endpoints.map((e) =>
-      ctx.registry.endpoint(cluster.protocol, e, ctx.usedEndpoints),
-    );
-    const target = new ClusterTarget(name, cluster.protocol, endpoints);
+    const tls = cluster.tls ? upstreamTls(cluster.tls, clientCertificate) : undefined;
+    // A TLS cluster that trusts nothing has no usable endpoint: 503, never plain text.
+    const endpoints =
+      tls?.trusted === false
+        ? []
+        : cluster.endpoints.map((e) => ctx.registry.endpoint(cluster.protocol, e, ctx.usedEndpoints, tls));
+    const target = new ClusterTarget(name, cluster.protocol, endpoints, tls !== undefined);
     targets.set(name, target);
-    ctx.clusterTargets?.set(name, target);
+    if (!clientCertificate || !ctx.clusterTargets?.has(name)) ctx.clusterTargets?.set(name, target);
   }
   return targets;
 }
@@ -74,6 +91,7 @@ function compilePort(
     scheme: port.protocol === 'HTTPS' ? 'https' : 'http',
     listeners,
     defaultIdentity,
+    clientValidation: port.protocol === 'HTTPS' ? port.clientValidation?.mode : undefined,
   };
 }
 
@@ -104,7 +122,11 @@ function compileListener(
   });
   const identity =
     port.protocol === 'HTTPS'
-      ? ctx.certificates.identity(`${gateway}/${listener.name}`, listener.certificates)
+      ? ctx.certificates.identity(
+          `${gateway}/${listener.name}`,
+          listener.certificates,
+          port.clientValidation?.caCertificates,
+        )
       : undefined;
   if (port.protocol === 'HTTPS' && identity === undefined) {
     ctx.logger.warn(

@@ -1,5 +1,6 @@
 // TLS material of HTTPS listeners: each listener's certificates (CertificateIR PEM) become one
-// SecureContext offered by SNI. Contexts are cached by content across applies, so an unchanged
+// SecureContext offered by SNI, holding also the port's client-certificate CAs when the Gateway
+// validates client certificates (spec.tls.frontend). Contexts are cached by content across applies, so an unchanged
 // certificate costs nothing and a renewed one takes effect for new handshakes. A certificate that
 // does not load is logged and skipped; it never fails the apply.
 
@@ -15,6 +16,8 @@ export interface TlsIdentity {
   readonly context: SecureContext;
   readonly cert: string[];
   readonly key: string[];
+  /** CAs that client certificates must chain to (frontend validation); undefined when none. */
+  readonly ca: string[] | undefined;
 }
 
 export class CertificateStore {
@@ -33,15 +36,20 @@ export class CertificateStore {
   }
 
   /** The identity for a listener's certificates, or undefined when none of them loads. */
-  identity(listener: string, certificates: readonly CertificateIR[] | undefined): TlsIdentity | undefined {
+  identity(
+    listener: string,
+    certificates: readonly CertificateIR[] | undefined,
+    clientCa?: readonly string[],
+  ): TlsIdentity | undefined {
     const usable = (certificates ?? []).filter((c) => this.loads(listener, c));
     if (usable.length === 0) return undefined;
-    const id = hash(usable);
+    const ca = clientCa && clientCa.length > 0 ? [...clientCa] : undefined;
+    const id = hash(usable, ca);
     let identity = this.next.get(id) ?? this.cache.get(id);
     if (identity === undefined) {
       const cert = usable.map((c) => c.certPem);
       const key = usable.map((c) => c.keyPem);
-      identity = { id, context: createSecureContext({ cert, key }), cert, key };
+      identity = { id, context: createSecureContext({ cert, key, ...(ca ? { ca } : {}) }), cert, key, ca };
     }
     this.next.set(id, identity);
     return identity;
@@ -60,6 +68,7 @@ export class CertificateStore {
         context: createSecureContext({ cert: certificate.certPem, key: certificate.keyPem }),
         cert: [certificate.certPem],
         key: [certificate.keyPem],
+        ca: undefined,
       };
       this.next.set(id, identity);
       return true;
@@ -73,8 +82,9 @@ export class CertificateStore {
   }
 }
 
-function hash(certificates: readonly CertificateIR[]): string {
+function hash(certificates: readonly CertificateIR[], ca?: readonly string[]): string {
   const digest = createHash('sha256');
   for (const c of certificates) digest.update(c.certPem).update('\0').update(c.keyPem).update('\0');
+  for (const pem of ca ?? []) digest.update('ca\0').update(pem).update('\0');
   return digest.digest('base64url');
 }

@@ -1,7 +1,7 @@
 // The compiled configuration: what the request path reads. Built from the IR once per apply and
 // never mutated afterwards, so a request that starts on one generation finishes on it.
 
-import type { RedirectActionIR, UrlRewriteIR } from '../../ir/types.js';
+import type { ClientValidationIR, RedirectActionIR, UrlRewriteIR } from '../../ir/types.js';
 import type { Cors } from '../filters/cors.js';
 import type { HeaderMod } from '../filters/headers.js';
 import type { HostTable } from '../router/hostname.js';
@@ -19,6 +19,8 @@ export interface CompiledPort {
   readonly listeners: HostTable<CompiledListener>;
   /** HTTPS: the certificate for clients without SNI or with an unknown name. */
   readonly defaultIdentity: TlsIdentity | undefined;
+  /** HTTPS: client certificates are requested; AllowValidOnly refuses handshakes without a valid one. */
+  readonly clientValidation: ClientValidationIR['mode'] | undefined;
 }
 
 export interface CompiledListener {

@@ -1,7 +1,7 @@
 // One request's flow on the fast engine — the same steps, in the same order, as proxy.ts on
 // node:http, with the same router, filters and gateway answers: listener by Host, route, CORS,
 // redirect / direct answers, then forward. Forwarding to an HTTP/1.1 cluster runs on the raw
-// pool (exchange.ts); requests with mirrors, and requests to h2c clusters, take the undici path
+// pool (exchange.ts); requests with mirrors, and requests to h2c or TLS clusters, take the undici path
 // of proxy.ts, their body handed over as a stream.
 
 import type { Exchange } from '../exchange.js';
@@ -90,7 +90,7 @@ function forward(
   record: Exchange,
 ): void {
   const behavior = routed.route.value;
-  if (behavior.mirrors.length > 0 || backend?.cluster?.protocol === 'h2c') {
+  if (behavior.mirrors.length > 0 || backend?.cluster?.fastPath === false) {
     forwardViaUndici(connection, request, routed, backend, cors, record);
     return;
   }
@@ -171,7 +171,7 @@ function upstreamHead(
   return `${head}x-request-id: ${requestId}\r\n${framing}\r\n`;
 }
 
-/** Mirrors and h2c clusters: proxy.ts's undici exchange, the body handed over as a stream. */
+/** Mirrors, h2c and TLS clusters: proxy.ts's undici exchange, the body handed over as a stream. */
 function forwardViaUndici(
   connection: FastConnection,
   request: FastRequest,

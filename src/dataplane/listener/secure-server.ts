@@ -3,7 +3,8 @@
 // http2 secure server. Certificates swap without a restart: SNI reads the configuration in force
 // at each handshake, and the default certificate (clients without SNI) is replaced in place.
 // Retiring closes idle HTTP/1.1 connections and HTTP/2 sessions at once, busy ones after their
-// current response.
+// current response. With frontend client-certificate validation, client certificates are requested
+// and (AllowValidOnly) a handshake without one that chains to the port's CAs is refused.
 
 import type { IncomingMessage } from 'node:http';
 import { createSecureServer, type Http2SecureServer, type ServerHttp2Session } from 'node:http2';
@@ -91,9 +92,21 @@ export class SecureServer implements BoundServer {
     this.sockets.setGateway(config.gateway);
     const identity = config.defaultIdentity;
     if (identity !== undefined && identity.id !== this.defaultIdentity) {
-      this.server.setSecureContext({ cert: identity.cert, key: identity.key });
+      const ca = identity.ca ? { ca: identity.ca } : {};
+      this.server.setSecureContext({ cert: identity.cert, key: identity.key, ...ca });
       this.defaultIdentity = identity.id;
     }
+    this.setClientValidation(config.clientValidation);
+  }
+
+  /**
+   * tls.Server reads requestCert and rejectUnauthorized from itself for every new connection, so
+   * setting them switches validation for later handshakes without rebinding the port.
+   */
+  private setClientValidation(mode: CompiledPort['clientValidation']): void {
+    const server = this.server as unknown as { requestCert: boolean; rejectUnauthorized: boolean };
+    server.requestCert = mode !== undefined;
+    server.rejectUnauthorized = mode !== 'AllowInsecureFallback';
   }
 
   async listen(reusePort: boolean): Promise<void> {

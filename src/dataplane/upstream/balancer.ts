@@ -7,11 +7,17 @@ import type { Endpoint } from './registry.js';
 export class ClusterTarget {
   private next = 0;
 
+  /** Plain HTTP/1.1 clusters go through the fast engine's own pools; others through undici. */
+  readonly fastPath: boolean;
+
   constructor(
     readonly name: string,
     readonly protocol: 'http1' | 'h2c',
     readonly endpoints: readonly Endpoint[],
-  ) {}
+    readonly secure = false,
+  ) {
+    this.fastPath = protocol === 'http1' && !secure;
+  }
 
   /** The next endpoint in turn, or undefined when the cluster has none (503). */
   pick(): Endpoint | undefined {

@@ -42,7 +42,7 @@ export function forward(
   record: ExchangeRecord,
 ): void {
   record.upstreamAddress = endpoint.label;
-  new ForwardExchange(res, request, record).start(endpoint.dispatcher);
+  new ForwardExchange(res, request, record).start(endpoint.dispatcher, endpoint.serverName);
 }
 
 class ForwardExchange implements Dispatcher.DispatchHandler {
@@ -59,17 +59,20 @@ class ForwardExchange implements Dispatcher.DispatchHandler {
     private readonly record: ExchangeRecord,
   ) {}
 
-  start(dispatcher: Dispatcher): void {
+  /** `serverName`: TLS endpoints' fixed SNI (otherwise undici reconnects whenever Host changes). */
+  start(dispatcher: Dispatcher, serverName?: string): void {
     const { request } = this;
     this.dispatchedAt = performance.now();
     if (request.timeoutMs > 0) this.timer = setTimeout(onDeadline, request.timeoutMs, this);
     this.res.once('close', () => this.onClientClose());
-    const options: Dispatcher.DispatchOptions = {
+    // undici reads `servername` from dispatch options at runtime; its types leave it out.
+    const options: Dispatcher.DispatchOptions & { servername?: string } = {
       method: request.method as Dispatcher.HttpMethod,
       path: request.path,
       headers: request.headers as Record<string, string | string[]>,
       body: request.body,
     };
+    if (serverName !== undefined) options.servername = serverName;
     try {
       dispatcher.dispatch(options, this);
     } catch (err) {

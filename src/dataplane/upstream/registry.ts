@@ -1,6 +1,7 @@
 // Upstream connections, one undici dispatcher per (protocol, endpoint): a keep-alive Pool for
 // HTTP/1.1 clusters, an H2CClient (HTTP/2 with prior knowledge, one multiplexed session) for h2c
-// clusters; HTTP/1.1 endpoints also get the fast engine's raw-socket pool. Both outlive applies
+// clusters; HTTP/1.1 endpoints also get the fast engine's raw-socket pool, except TLS ones
+// (BackendTLSPolicy), which only have an HTTPS Pool with their own connector. Both outlive applies
 // while the new configuration still references them, and are closed gracefully (queued and
 // in-flight requests finish) once it no longer does. `poolStats()` reads the pools' counters
 // (connections, idle, active and queued requests).
@@ -9,6 +10,7 @@ import type { Logger } from 'pino';
 import { type Client, H2CClient, Pool } from 'undici';
 import type { ClusterIR, EndpointIR } from '../../ir/types.js';
 import { UpstreamPool } from './pool.js';
+import type { UpstreamTls } from './tls.js';
 
 export interface Endpoint {
   readonly key: string;
@@ -17,8 +19,10 @@ export interface Endpoint {
   /** `address:port` (IPv6 in brackets), as exchange records report it. */
   readonly label: string;
   readonly dispatcher: Pool | H2CClient;
-  /** The fast engine's pool (HTTP/1.1 endpoints only). */
+  /** The fast engine's pool (plain HTTP/1.1 endpoints only). */
   readonly pool: UpstreamPool | undefined;
+  /** TLS endpoints: the SNI every request must carry (undici would take it from Host). */
+  readonly serverName?: string;
 }
 
 export interface PoolStats {
@@ -36,15 +40,21 @@ export class UpstreamRegistry {
   constructor(private readonly logger: Logger) {}
 
   /** The endpoint's dispatcher, created on first use; its key is added to `used`. */
-  endpoint(protocol: ClusterIR['protocol'], ir: EndpointIR, used: Set<string>): Endpoint {
-    const key = `${protocol}|${ir.address}|${ir.port}`;
+  endpoint(protocol: ClusterIR['protocol'], ir: EndpointIR, used: Set<string>, tls?: UpstreamTls): Endpoint {
+    const key = `${protocol}|${ir.address}|${ir.port}${tls ? `|tls:${tls.key}` : ''}`;
     used.add(key);
     let endpoint = this.endpoints.get(key);
     if (endpoint === undefined) {
       const label = `${ir.address.includes(':') ? `[${ir.address}]` : ir.address}:${ir.port}`;
-      const dispatcher = createDispatcher(protocol, label);
-      const pool = protocol === 'http1' ? new UpstreamPool(ir.address, ir.port) : undefined;
-      endpoint = { key, address: ir.address, port: ir.port, label, dispatcher, pool };
+      const base = { key, address: ir.address, port: ir.port, label };
+      if (tls) {
+        const dispatcher = new Pool(`https://${label}`, { connect: tls.connect });
+        endpoint = { ...base, dispatcher, pool: undefined, serverName: tls.serverName };
+      } else {
+        const dispatcher = createDispatcher(protocol, label);
+        const pool = protocol === 'http1' ? new UpstreamPool(ir.address, ir.port) : undefined;
+        endpoint = { ...base, dispatcher, pool };
+      }
       this.endpoints.set(key, endpoint);
     }
     return endpoint;

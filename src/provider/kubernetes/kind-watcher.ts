@@ -2,7 +2,8 @@
 // resourceVersion with bookmarks, resumes from the last resourceVersion it saw whenever a stream
 // ends, relists on 410 Gone (HTTP or ERROR event), on a resourceVersion the server finds too new
 // (a restarted, emptied API server) and after repeated fruitless watch attempts, and backs off
-// with jitter after every failure. Unlike client-node's ListWatch it never stops on an error.
+// with jitter after every failure. Unlike client-node's ListWatch it never stops on an error. A kind
+// marked optional whose CRD the server does not serve counts as listed and empty.
 
 import { Agent } from 'node:http';
 import { type KubeConfig, Watch } from '@kubernetes/client-node';
@@ -74,6 +75,8 @@ interface StreamResult {
 export class KindWatcher {
   private resourceVersion: string | undefined;
   private stopped = false;
+  /** An optional kind found not served: reported once as empty until a list succeeds. */
+  private absent = false;
   private readonly shutdown = new AbortController();
   private closeStream: (() => void) | undefined;
   private loop: Promise<void> | undefined;
@@ -99,6 +102,18 @@ export class KindWatcher {
     this.shutdown.abort();
     this.closeStream?.();
     await this.loop;
+  }
+
+  /**
+   * An optional kind the API server does not serve (its CRD is not installed) counts as listed
+   * and empty, so the provider syncs without it; listing is retried with backoff, so objects
+   * appear once the CRD is installed.
+   */
+  private reportAbsent(): void {
+    if (this.absent) return;
+    this.absent = true;
+    this.options.logger.info(`${this.options.info.kind} is not served (CRD not installed): treated as empty`);
+    this.options.sink.replace(this.options.info.kind, []);
   }
 
   private async run(): Promise<void> {
@@ -154,10 +169,15 @@ export class KindWatcher {
     } catch (err) {
       if (this.stopped) return 'unknown';
       stats.errors++;
+      if (errorCode(err) === 404 && info.optional) {
+        this.reportAbsent();
+        return 'unknown';
+      }
       const hint = errorCode(err) === 404 ? ' (is the CRD installed?)' : '';
       logger.warn({ err: describe(err) }, `list ${info.kind} failed${hint}`);
       return 'unknown';
     }
+    this.absent = false;
     if (this.stopped || !version) return 'unknown';
     if (stats.lists > 0) stats.relists++;
     stats.lists++;

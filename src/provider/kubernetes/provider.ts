@@ -35,8 +35,8 @@ export const DEFAULT_PROVIDER_TIMINGS: ProviderTimings = {
   maxBatchDelayMs: 1000,
 };
 
-/** ConfigMaps are registered in kinds.ts but only watched when asked for (CA bundles). */
-export const DEFAULT_WATCHED_KINDS: readonly KindInfo[] = KINDS.filter((k) => k.kind !== 'ConfigMap');
+/** Every registered kind; ConfigMaps hold the CA bundles of BackendTLSPolicies and frontend validation. */
+export const DEFAULT_WATCHED_KINDS: readonly KindInfo[] = KINDS;
 
 export interface KubernetesProviderOptions {
   kubeConfig: KubeConfig;

@@ -1,9 +1,10 @@
-// Who refers to what: the references Gateways and HTTPRoutes make to core objects (Secrets,
+// Who refers to what: the references Gateways, HTTPRoutes and BackendTLSPolicies make to core objects (Secrets,
 // ConfigMaps, Services) and to each other. The store indexes them so a change to a referenced
 // object can be recognised as relevant, and one nobody refers to can be ignored.
 
 import type {
   BackendObjectReference,
+  BackendTLSPolicy,
   EndpointSlice,
   Gateway,
   HTTPRoute,
@@ -38,6 +39,16 @@ export function gatewayReferences(gateway: Gateway): ObjectRef[] {
   ];
   for (const validation of validations) {
     for (const ref of validation?.caCertificateRefs ?? []) pushCore(refs, ref, 'ConfigMap', ns);
+  }
+  return refs;
+}
+
+/** CA bundle ConfigMaps a BackendTLSPolicy verifies its backends with (always in its namespace). */
+export function policyReferences(policy: BackendTLSPolicy): ObjectRef[] {
+  const ns = policy.metadata.namespace ?? '';
+  const refs: ObjectRef[] = [];
+  for (const ref of policy.spec?.validation?.caCertificateRefs ?? []) {
+    pushCore(refs, { group: ref.group, kind: ref.kind, name: ref.name }, 'ConfigMap', ns);
   }
   return refs;
 }

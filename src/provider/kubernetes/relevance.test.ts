@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type {
+  BackendTLSPolicy,
+  ConfigMap,
   EndpointSlice,
   Gateway,
   HTTPRoute,
@@ -174,4 +176,34 @@ test('routes are indexed by parent Gateway and referrers are tracked per referen
   store.remove('Gateway', 'infra/gw');
   assert.equal(store.isReferenced({ kind: 'Secret', namespace: 'certs', name: 'cert' }), false);
   assert.equal(store.isReferenceGrantTarget('certs'), false);
+});
+
+test('a ConfigMap matters while a BackendTLSPolicy names it as a CA bundle; policy spec edits matter', () => {
+  const store = new ResourceStore();
+  const policy = (hostname: string): BackendTLSPolicy => ({
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'BackendTLSPolicy',
+    metadata: { name: 'p', namespace: 'apps', generation: hostname === 'a.example' ? 1 : 2 },
+    spec: {
+      targetRefs: [{ group: '', kind: 'Service', name: 'web' }],
+      validation: { caCertificateRefs: [{ group: '', kind: 'ConfigMap', name: 'ca' }], hostname },
+    },
+  });
+  const configMap = (name: string, pem: string): ConfigMap => ({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name, namespace: 'apps' },
+    data: { 'ca.crt': pem },
+  });
+  assert.equal(change(store, undefined, policy('a.example')), true);
+  assert.equal(change(store, undefined, configMap('ca', 'one')), true);
+  assert.equal(change(store, configMap('ca', 'one'), configMap('ca', 'two')), true);
+  assert.equal(change(store, undefined, configMap('unrelated', 'one')), false);
+  assert.equal(change(store, policy('a.example'), policy('b.example')), true);
+  assert.equal(change(store, policy('b.example'), undefined), true);
+  assert.equal(
+    change(store, configMap('ca', 'two'), configMap('ca', 'three')),
+    false,
+    'no longer referenced',
+  );
 });

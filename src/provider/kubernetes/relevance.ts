@@ -10,7 +10,7 @@ import type { EndpointSlice, KubeObject } from '../../resources/types.js';
 import { sliceServiceKey } from './references.js';
 import type { ResourceStore } from './store.js';
 
-const GATEWAY_API_KINDS = new Set(['GatewayClass', 'Gateway', 'HTTPRoute']);
+const GATEWAY_API_KINDS = new Set(['GatewayClass', 'Gateway', 'HTTPRoute', 'BackendTLSPolicy']);
 
 /** `before`/`after` are undefined for an add/delete; the store already holds `after`. */
 export function isRelevantChange(

@@ -5,10 +5,17 @@
 // cross-namespace references point into, and the namespaces that hold Gateways or routes.
 
 import { emptySnapshot, KINDS, type ResourceSnapshot } from '../../resources/kinds.js';
-import type { EndpointSlice, Gateway, HTTPRoute, KubeObject } from '../../resources/types.js';
+import type {
+  BackendTLSPolicy,
+  EndpointSlice,
+  Gateway,
+  HTTPRoute,
+  KubeObject,
+} from '../../resources/types.js';
 import {
   gatewayReferences,
   type ObjectRef,
+  policyReferences,
   refKey,
   routeBackendReferences,
   routeParentGateways,
@@ -151,6 +158,10 @@ export class ResourceStore {
     } else if (kind === 'Gateway') {
       const gateway = obj as Gateway | undefined;
       this.indexReferences(source, gateway?.metadata.namespace, gateway ? gatewayReferences(gateway) : []);
+    } else if (kind === 'BackendTLSPolicy') {
+      const policy = obj as BackendTLSPolicy | undefined;
+      this.indexReferences(source, policy?.metadata.namespace, policy ? policyReferences(policy) : []);
+      return;
     } else {
       return;
     }

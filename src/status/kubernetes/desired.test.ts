@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Condition, Gateway, HTTPRoute, RouteParentStatus } from '../../resources/types.js';
-import { nextGatewayStatus, nextRouteStatus } from './desired.js';
+import type {
+  BackendTLSPolicy,
+  Condition,
+  Gateway,
+  HTTPRoute,
+  RouteParentStatus,
+} from '../../resources/types.js';
+import { nextGatewayStatus, nextPolicyStatus, nextRouteStatus } from './desired.js';
 
 const OURS = 'gatehouse.dev/gateway-controller';
 const accepted = (status: 'True' | 'False' = 'True'): Condition => ({
@@ -87,4 +93,28 @@ test('gateway: listener and gateway conditions keep their time; defaulted suppor
   assert.equal(next?.listeners?.[0]?.conditions[0]?.lastTransitionTime, 'T0');
   assert.equal(next?.conditions?.[0]?.lastTransitionTime, 'T0');
   assert.equal(next?.addresses, undefined, 'addresses are left alone when not computed');
+});
+
+test('policy: our ancestor entries are replaced, other controllers’ kept; unchanged means no write', () => {
+  const ancestor = (name: string, controllerName: string, c: Condition, time = 'T0') => ({
+    ancestorRef: { group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: 'ns', name },
+    controllerName,
+    conditions: [{ ...c, lastTransitionTime: time }],
+  });
+  const theirs = ancestor('their-gw', 'example.com/other', accepted(), 'OLD');
+  const current: BackendTLSPolicy = {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'BackendTLSPolicy',
+    metadata: { name: 'p', namespace: 'ns', generation: 1 },
+    spec: { targetRefs: [], validation: { hostname: 'a.example' } },
+    status: { ancestors: [theirs, ancestor('gw', OURS, accepted())] },
+  };
+  assert.equal(
+    nextPolicyStatus(current, [ancestor('gw', OURS, accepted(), 'ignored')], OURS, 'T1'),
+    undefined,
+  );
+  const next = nextPolicyStatus(current, [ancestor('gw', OURS, accepted('False'))], OURS, 'T1');
+  assert.deepEqual(next?.ancestors[0], theirs);
+  assert.equal(next?.ancestors[1]?.conditions[0]?.lastTransitionTime, 'T1');
+  assert.deepEqual(nextPolicyStatus(current, [], OURS, 'T1')?.ancestors, [theirs]);
 });

@@ -5,12 +5,15 @@
 
 import { isDeepStrictEqual } from 'node:util';
 import type {
+  BackendTLSPolicy,
   Gateway,
   GatewayClass,
   GatewayClassStatus,
   GatewayStatus,
   HTTPRoute,
   ListenerStatus,
+  PolicyAncestorStatus,
+  PolicyStatus,
   RouteParentStatus,
   RouteStatus,
 } from '../../resources/types.js';
@@ -83,6 +86,37 @@ export function nextRouteStatus(
   }));
   if (sameParentEntries(stamped, mine)) return undefined;
   return { parents: [...others, ...stamped] };
+}
+
+/**
+ * The policy's ancestors with our entries replaced by `ours` (other controllers' entries kept in
+ * place); `ours` empty removes all our entries.
+ */
+export function nextPolicyStatus(
+  current: BackendTLSPolicy,
+  ours: PolicyAncestorStatus[],
+  controllerName: string,
+  now: string,
+): PolicyStatus | undefined {
+  const ancestors = current.status?.ancestors ?? [];
+  const mine = ancestors.filter((a) => a.controllerName === controllerName);
+  const others = ancestors.filter((a) => a.controllerName !== controllerName);
+  const stamped = ours.map((a) => ({
+    ...a,
+    controllerName,
+    conditions: stampConditions(
+      a.conditions,
+      mine.find((m) => sameParent(m.ancestorRef, a.ancestorRef))?.conditions,
+      now,
+    ),
+  }));
+  const same =
+    stamped.length === mine.length &&
+    stamped.every((x) => {
+      const y = mine.find((m) => sameParent(m.ancestorRef, x.ancestorRef));
+      return y !== undefined && sameConditions(x.conditions, y.conditions);
+    });
+  return same ? undefined : { ancestors: [...others, ...stamped] };
 }
 
 /** Does the route carry status entries written under our controllerName? */

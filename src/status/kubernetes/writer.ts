@@ -11,13 +11,20 @@ import { componentLogger, type Logger, silentLogger } from '../../observability/
 import { Backoff } from '../../provider/kubernetes/backoff.js';
 import { errorCode, KubeRest, resourcePath } from '../../provider/kubernetes/rest.js';
 import { type KindInfo, kindInfo } from '../../resources/kinds.js';
-import type { Gateway, GatewayClass, HTTPRoute, KubeObject } from '../../resources/types.js';
+import type {
+  BackendTLSPolicy,
+  Gateway,
+  GatewayClass,
+  HTTPRoute,
+  KubeObject,
+} from '../../resources/types.js';
 import type { StatusUpdate } from '../../translator/types.js';
 import { statusKey } from '../compose.js';
 import {
   hasOwnParentEntries,
   nextGatewayClassStatus,
   nextGatewayStatus,
+  nextPolicyStatus,
   nextRouteStatus,
 } from './desired.js';
 import { KeyedQueue } from './keyed-queue.js';
@@ -117,6 +124,14 @@ export class KubernetesStatusWriter {
         ]);
       } else if (u.kind === 'Gateway') {
         jobs.push([statusKey(u), info, obj, (cur) => nextGatewayStatus(cur as Gateway, u.status, now)]);
+      } else if (u.kind === 'BackendTLSPolicy') {
+        const ours = u.status.ancestors.filter((a) => a.controllerName === controllerName);
+        jobs.push([
+          statusKey(u),
+          info,
+          obj,
+          (cur) => nextPolicyStatus(cur as BackendTLSPolicy, ours, controllerName, now),
+        ]);
       } else {
         routesWithUpdates.add(key);
         const ours = u.status.parents.filter((p) => p.controllerName === controllerName);
@@ -140,7 +155,7 @@ export class KubernetesStatusWriter {
 
   /** GatewayClasses of our controllerName, their Gateways; routes are filtered per parent entry. */
   private isOurs(obj: KubeObject, store: StatusObjectSource): boolean {
-    if (obj.kind === 'HTTPRoute') return true;
+    if (obj.kind === 'HTTPRoute' || obj.kind === 'BackendTLSPolicy') return true;
     const className = obj.kind === 'Gateway' ? (obj as Gateway).spec.gatewayClassName : obj.metadata.name;
     const cls = store.get('GatewayClass', className) as GatewayClass | undefined;
     return cls?.spec.controllerName === this.options.controllerName;

@@ -32,6 +32,8 @@ export interface HttpRequestSpec {
   protocol?: string;
   body?: string;
   sni?: string;
+  /** PEM of a client certificate the backend must have seen (upstream's Request.ClientCert). */
+  clientCert?: string;
 }
 
 export interface ExpectedRequest extends HttpRequestSpec {
@@ -179,6 +181,10 @@ function compareEcho(
   }
   if (want.sni && want.sni !== cReq.tls?.serverName) {
     return `expected SNI ${JSON.stringify(want.sni)}, got ${JSON.stringify(cReq.tls?.serverName)}`;
+  }
+  const peers = (cReq.tls?.peerCertificates ?? []).map((pem) => pem.trim());
+  if (want.clientCert && !peers.includes(want.clientCert.trim())) {
+    return `expected the backend to see client certificate ${JSON.stringify(want.clientCert.slice(0, 80))}…, got ${peers.length} certificate(s)`;
   }
   return undefined;
 }

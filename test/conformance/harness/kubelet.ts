@@ -10,6 +10,7 @@ import { AppsV1Api, makeInformer, type V1Deployment, type V1Pod } from '@kuberne
 import type { Pod, PodNetwork } from '../pods/pod-network.js';
 import type { AnyObject, Kube } from './kube.js';
 import {
+  CONFIGMAP_SOURCE,
   containerEnv,
   missingSecrets,
   type PodTemplate,
@@ -186,10 +187,21 @@ export class Kubelet {
     const out = new Map<string, Record<string, string>>();
     for (const volume of template.volumes) {
       const name = volume.secret?.secretName;
-      if (!name) continue;
-      const secret = await this.kube.get({ apiVersion: 'v1', kind: 'Secret', namespace, name });
-      if (secret)
-        out.set(name, ((secret as { data?: Record<string, string> }).data ?? {}) as Record<string, string>);
+      if (name) {
+        const secret = await this.kube.get({ apiVersion: 'v1', kind: 'Secret', namespace, name });
+        if (secret)
+          out.set(name, ((secret as { data?: Record<string, string> }).data ?? {}) as Record<string, string>);
+      }
+      const cmName = volume.configMap?.name;
+      if (cmName) {
+        const cm = await this.kube.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace, name: cmName });
+        const data = ((cm as { data?: Record<string, string> } | undefined)?.data ?? {}) as Record<
+          string,
+          string
+        >;
+        const encoded = Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString('base64')]);
+        if (cm) out.set(`${CONFIGMAP_SOURCE}${cmName}`, Object.fromEntries(encoded));
+      }
     }
     return out;
   }

@@ -97,8 +97,11 @@ class Openssl {
   }
 }
 
+/** IP literals become IP SANs, `scheme://…` URI SANs (SPIFFE IDs), anything else DNS SANs. */
 function sanList(hosts: readonly string[]): string {
-  return hosts.map((h) => (/^[\d.]+$|:/.test(h) ? `IP:${h}` : `DNS:${h}`)).join(',');
+  const san = (h: string) =>
+    /^[a-z][a-z0-9+.-]*:\/\//i.test(h) ? `URI:${h}` : /^[\d.]+$|:/.test(h) ? `IP:${h}` : `DNS:${h}`;
+  return hosts.map(san).join(',');
 }
 
 export function tlsSecret(namespace: string, name: string, pair: KeyPair): AnyObject {
@@ -153,7 +156,9 @@ export async function createSuitePki(): Promise<SuitePki> {
 
     const checksCa = await ssl.selfSigned('checks-ca', ['tls-checks-ca'], true);
     objects.push(caConfigMap(INFRA_NS, 'tls-checks-ca-certificate', checksCa.certPem));
-    secret(INFRA_NS, 'tls-checks-certificate', await ssl.signed('checks', checksCa, ['abc.example.com']));
+    // other.example.com and the SPIFFE ID: BackendTLSPolicy conflict and SAN cases verify them.
+    const checksNames = ['abc.example.com', 'other.example.com', 'spiffe://abc.example.com/test-identity'];
+    secret(INFRA_NS, 'tls-checks-certificate', await ssl.signed('checks', checksCa, checksNames));
     secret(
       INFRA_NS,
       'tls-checks-client-certificate',

@@ -32,6 +32,23 @@ interface Container {
 interface Volume {
   name: string;
   secret?: { secretName: string; items?: { key: string; path: string }[] };
+  configMap?: { name: string; items?: { key: string; path: string }[] };
+}
+
+/** ConfigMap volumes go through the same lookup as Secrets, under this prefix (data base64-encoded). */
+export const CONFIGMAP_SOURCE = 'configmap:';
+
+/** The source a volume's files come from: a Secret name, or a prefixed ConfigMap name. */
+export function volumeSource(
+  volume: Volume,
+): { name: string; items?: { key: string; path: string }[] } | undefined {
+  if (volume.secret)
+    return { name: volume.secret.secretName, ...(volume.secret.items ? { items: volume.secret.items } : {}) };
+  if (volume.configMap) {
+    const items = volume.configMap.items;
+    return { name: `${CONFIGMAP_SOURCE}${volume.configMap.name}`, ...(items ? { items } : {}) };
+  }
+  return undefined;
 }
 
 export interface PodTemplate {
@@ -129,11 +146,12 @@ function resolveMountedFile(
   for (const mount of template.container.volumeMounts ?? []) {
     const prefix = `${mount.mountPath.replace(/\/$/, '')}/`;
     if (!value.startsWith(prefix)) continue;
-    const secret = template.volumes.find((v) => v.name === mount.name)?.secret;
-    if (!secret) return undefined;
+    const volume = template.volumes.find((v) => v.name === mount.name);
+    const source = volume ? volumeSource(volume) : undefined;
+    if (!source) return undefined;
     const file = value.slice(prefix.length);
-    const key = secret.items ? secret.items.find((item) => item.path === file)?.key : file;
-    const data = secretData(secret.secretName);
+    const key = source.items ? source.items.find((item) => item.path === file)?.key : file;
+    const data = secretData(source.name);
     return key !== undefined && data?.[key] !== undefined
       ? Buffer.from(data[key], 'base64').toString('utf8')
       : undefined;
@@ -141,12 +159,12 @@ function resolveMountedFile(
   return undefined;
 }
 
-/** Secret volumes whose Secret does not exist yet (a kubelet waits for them before starting). */
+/** Secret and ConfigMap volumes whose object does not exist yet (a kubelet waits for them before starting). */
 export function missingSecrets(
   template: PodTemplate,
   secretData: (secretName: string) => Record<string, string> | undefined,
 ): string[] {
   return template.volumes
-    .map((v) => v.secret?.secretName)
+    .map((v) => volumeSource(v)?.name)
     .filter((name): name is string => name !== undefined && secretData(name) === undefined);
 }

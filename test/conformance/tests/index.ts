@@ -1,7 +1,9 @@
 /** Every ported conformance case; the catalogue in harness/profiles.ts lists the rest. */
 import type { ConformanceTest } from '../harness/suite.js';
+import * as backendTls from './backend-tls.js';
 import * as gatewayListeners from './gateway-listeners.js';
 import * as gatewayStatus from './gateway-status.js';
+import * as gatewayTls from './gateway-tls.js';
 import * as cors from './httproute-cors.js';
 import * as filters from './httproute-filters.js';
 import * as hostnames from './httproute-hostnames.js';
@@ -12,6 +14,8 @@ import * as references from './httproute-references.js';
 import * as traffic from './httproute-traffic.js';
 
 const modules: Record<string, ConformanceTest>[] = [
+  backendTls,
+  gatewayTls,
   gatewayListeners,
   gatewayStatus,
   cors,
