@@ -1,6 +1,5 @@
-// Every manifest of the upstream conformance suite (shared/gateway-api/conformance, next to the
-// repository) must decode and validate the way an API server with the standard-channel CRDs
-// accepts it, once the suite's placeholders are substituted. The only manifest left invalid is
+// Every manifest of the upstream conformance suite (vendored in conformance/upstream) must
+// decode and validate the way an API server with the standard-channel CRDs accepts it, once the suite's placeholders are substituted. The only manifest left invalid is
 // the one whose placeholder addresses the suite replaces with real ones.
 
 import assert from 'node:assert/strict';
@@ -18,8 +17,8 @@ function conformanceDir(): string | undefined {
     if (parent === dir) return undefined;
     dir = parent;
   }
-  const shared = join(dir, '..', 'shared', 'gateway-api', 'conformance');
-  return existsSync(shared) ? shared : undefined;
+  const vendored = join(dir, 'conformance', 'upstream');
+  return existsSync(vendored) ? vendored : undefined;
 }
 
 function substitute(text: string, addresses = false): string {
@@ -59,7 +58,7 @@ function validateFile(dir: string, file: string, addresses = false): Outcome[] {
 
 const dir = conformanceDir();
 
-describe('upstream conformance manifests', { skip: dir ? false : 'shared/gateway-api not found' }, () => {
+describe('upstream conformance manifests', { skip: dir ? false : 'conformance/upstream not found' }, () => {
   const folders = ['tests', 'tests/mesh', 'base', 'mesh'];
 
   it('all validate, apart from the placeholder addresses the suite substitutes', () => {

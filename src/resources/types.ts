@@ -1,6 +1,6 @@
 // The Kubernetes shapes Gatehouse reads: Gateway API v1 (standard channel) and the core kinds
 // the translator needs. Field names and optionality follow the CRDs in
-// shared/gateway-api/crds/standard and the core/v1, discovery/v1 API.
+// crds/standard (vendored) and the core/v1, discovery/v1 API.
 
 export interface ObjectMeta {
   name: string;

@@ -2,7 +2,7 @@
  * The GATEWAY-HTTP core conformance set under node:test (part of `npm test`): the harness starts
  * once (API server double, pods, `gatehouse controller`), then each core test of the upstream
  * suite runs as its own subtest, in upstream's order, one after the other. It needs root (for the
- * pod network) and the upstream manifests in ../shared/gateway-api/conformance; without either the
+ * pod network) and the upstream manifests (vendored in conformance/upstream); without either the
  * suite is skipped, and the skip message says which one is missing.
  */
 import assert from 'node:assert/strict';

@@ -63,7 +63,7 @@ export class Harness {
   /** Why the harness cannot run here (no upstream manifests, no pod network), or undefined. */
   static async unavailableReason(): Promise<string | undefined> {
     if (!existsSync(join(MANIFEST_DIR, 'base/manifests.yaml'))) {
-      return `the upstream conformance manifests are missing: ${MANIFEST_DIR} has no base/manifests.yaml (check out kubernetes-sigs/gateway-api v1.6.1 conformance/ there, or set GATEWAY_API_CONFORMANCE_DIR)`;
+      return `the upstream conformance manifests are missing: ${MANIFEST_DIR} has no base/manifests.yaml (the repository vendors them in conformance/upstream; GATEWAY_API_CONFORMANCE_DIR overrides)`;
     }
     return podNetworkUnavailableReason();
   }

@@ -1,6 +1,6 @@
 /**
  * The Secrets and CA ConfigMaps the upstream suite makes with Go code at start-up (not in any
- * manifest; the list is in shared/gateway-api/README.md), made here with the openssl CLI in a
+ * manifest; upstream makes them in conformance/utils/suite), made here with the openssl CLI in a
  * temporary directory: self-signed serving certificates for the listed hosts, and three small CAs
  * (tls-checks, tls-validity-checks and its per-port twin) each with a serving and a client
  * certificate. EC P-256 keys keep generation fast. The temp dir is removed once all are read.
