@@ -6,6 +6,7 @@
 import type { Server, Socket } from 'node:net';
 import type { CompiledPort } from '../config/types.js';
 import type { ConnectionInfo, DataPlaneObserver } from '../types.js';
+import type { AcceptHandles } from './accept-handles.js';
 
 export interface BoundServer {
   readonly address: string;
@@ -68,6 +69,29 @@ export function listenOn(server: Server, address: string, port: number, reusePor
 /** Resolves when `server` has stopped listening and its last connection has closed. */
 export function closedPromise(server: Server): Promise<void> {
   return new Promise((resolve) => server.once('close', () => resolve()));
+}
+
+/**
+ * Binds `server` and adds its extra accept descriptors (accept-handles.ts); `closed` resolves
+ * once the server has closed (an object, since a resolved promise cannot hold a promise). Errors after the bind are the connections' own business.
+ */
+export async function bindAccepting(
+  server: Server,
+  handles: AcceptHandles,
+  address: string,
+  port: number,
+  reusePort: boolean,
+): Promise<{ closed: Promise<void> }> {
+  await listenOn(server, address, port, reusePort);
+  await handles.open();
+  server.on('error', () => {});
+  return { closed: closedPromise(server) };
+}
+
+/** Stops accepting on the server's own descriptor and on its extra ones. */
+export function stopAccepting(server: Server, handles: AcceptHandles): void {
+  server.close();
+  handles.close();
 }
 
 /** Every raw connection of a server, so they can be counted, reported and destroyed together. */

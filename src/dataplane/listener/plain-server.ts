@@ -19,7 +19,13 @@ import type { ClientResponse } from '../respond.js';
 import type { DataPlaneObserver } from '../types.js';
 import { serveUpgrade } from '../upgrade.js';
 import { AcceptHandles } from './accept-handles.js';
-import { type BoundServer, closedPromise, type HttpEngine, listenOn, SocketSet } from './bound-server.js';
+import {
+  type BoundServer,
+  bindAccepting,
+  type HttpEngine,
+  SocketSet,
+  stopAccepting,
+} from './bound-server.js';
 
 const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
 /** A connection that sends nothing for this long is closed before any protocol is chosen. */
@@ -93,16 +99,14 @@ export class PlainServer implements BoundServer {
   }
 
   async listen(reusePort: boolean): Promise<void> {
-    await listenOn(this.tcp, this.address, this.port, reusePort);
-    await this.acceptHandles.open();
-    this.closed = closedPromise(this.tcp);
-    this.tcp.on('error', () => {});
+    this.closed = (
+      await bindAccepting(this.tcp, this.acceptHandles, this.address, this.port, reusePort)
+    ).closed;
   }
 
   retire(): void {
     this.retired = true;
-    this.tcp.close();
-    this.acceptHandles.close();
+    stopAccepting(this.tcp, this.acceptHandles);
     this.exchanges.closeConnectionsAfterResponses();
     this.fast?.retire();
     this.http1.closeIdleConnections();
@@ -117,8 +121,7 @@ export class PlainServer implements BoundServer {
 
   destroy(): void {
     this.retired = true;
-    this.tcp.close();
-    this.acceptHandles.close();
+    stopAccepting(this.tcp, this.acceptHandles);
     this.fast?.close();
     this.http1.close();
     this.sockets.destroyAll();

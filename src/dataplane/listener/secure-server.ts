@@ -20,7 +20,7 @@ import { normalizeHost } from '../router/hostname.js';
 import type { DataPlaneObserver } from '../types.js';
 import { serveUpgrade } from '../upgrade.js';
 import { AcceptHandles } from './accept-handles.js';
-import { type BoundServer, closedPromise, listenOn, SocketSet } from './bound-server.js';
+import { type BoundServer, bindAccepting, SocketSet, stopAccepting } from './bound-server.js';
 
 /** Idle keep-alive of HTTP/1.1 connections (node:http's default; the http2 server has none). */
 const KEEP_ALIVE_TIMEOUT_MS = 5_000;
@@ -110,16 +110,14 @@ export class SecureServer implements BoundServer {
   }
 
   async listen(reusePort: boolean): Promise<void> {
-    await listenOn(this.server, this.address, this.port, reusePort);
-    await this.acceptHandles.open();
-    this.closed = closedPromise(this.server);
-    this.server.on('error', () => {});
+    this.closed = (
+      await bindAccepting(this.server, this.acceptHandles, this.address, this.port, reusePort)
+    ).closed;
   }
 
   retire(): void {
     this.retired = true;
-    this.server.close();
-    this.acceptHandles.close();
+    stopAccepting(this.server, this.acceptHandles);
     this.exchanges.closeConnectionsAfterResponses();
     this.closeIdleHttp1();
     for (const session of this.sessions) session.close();
@@ -132,8 +130,7 @@ export class SecureServer implements BoundServer {
 
   destroy(): void {
     this.retired = true;
-    this.server.close();
-    this.acceptHandles.close();
+    stopAccepting(this.server, this.acceptHandles);
     this.sockets.destroyAll();
   }
 
