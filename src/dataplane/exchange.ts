@@ -24,6 +24,26 @@ export interface ExchangeSource {
   readonly headers: IncomingHttpHeaders;
 }
 
+/** What a record starts from: the request's line and the two headers it keeps. */
+export interface ExchangeStart {
+  readonly method: string;
+  readonly authority: string;
+  readonly path: string;
+  /** `HTTP/1.1`, `HTTP/2`, ... */
+  readonly protocol: string;
+  readonly requestIdHeader: string | string[] | undefined;
+}
+
+function startOf(req: ExchangeSource): ExchangeStart {
+  return {
+    method: req.method ?? 'GET',
+    authority: authorityOf(req.headers) ?? '',
+    path: req.url ?? '/',
+    protocol: protocolOf(req.httpVersion),
+    requestIdHeader: req.headers['x-request-id'],
+  };
+}
+
 export class Exchange implements ExchangeRecord {
   startTime = Date.now();
   gateway: string;
@@ -52,13 +72,13 @@ export class Exchange implements ExchangeRecord {
   readonly #owner: ExchangeSet;
   #target: object | undefined = undefined;
 
-  constructor(gateway: string, req: ExchangeSource, upgrade: boolean, owner: ExchangeSet) {
+  constructor(gateway: string, request: ExchangeStart, upgrade: boolean, owner: ExchangeSet) {
     this.gateway = gateway;
-    this.method = req.method ?? 'GET';
-    this.authority = authorityOf(req.headers) ?? '';
-    this.path = req.url ?? '/';
-    this.protocol = protocolOf(req.httpVersion);
-    this.requestId = requestIdFor(req.headers['x-request-id']);
+    this.method = request.method;
+    this.authority = request.authority;
+    this.path = request.path;
+    this.protocol = request.protocol;
+    this.requestId = requestIdFor(request.requestIdHeader);
     this.#upgrade = upgrade;
     this.#owner = owner;
   }
@@ -102,8 +122,10 @@ function protocolOf(httpVersion: string): string {
 }
 
 export class ExchangeSet {
-  /** Responses and tunnel sockets, or the records of engines that complete them (`beginOwn`). */
+  /** Responses and tunnel sockets in flight. */
   private readonly open = new Set<object>();
+  /** Records of engines that complete them (`beginOwn`): counted, as nothing iterates them. */
+  private ownOpen = 0;
   private closing = false;
 
   /** `onAnsweredWhileClosing` runs after each response that completes once closing started. */
@@ -114,22 +136,21 @@ export class ExchangeSet {
 
   /** Requests and tunnels in flight. */
   get size(): number {
-    return this.open.size;
+    return this.open.size + this.ownOpen;
   }
 
   begin(gateway: string, req: ExchangeSource, res: ClientResponse): Exchange {
-    return this.track(new Exchange(gateway, req, false, this), res);
+    return this.track(new Exchange(gateway, startOf(req), false, this), res);
   }
 
   /** A record the caller completes with `finish()`: no response object to follow. */
-  beginOwn(gateway: string, req: ExchangeSource): Exchange {
-    const exchange = new Exchange(gateway, req, false, this);
-    this.open.add(exchange);
-    return exchange;
+  beginOwn(gateway: string, request: ExchangeStart): Exchange {
+    this.ownOpen++;
+    return new Exchange(gateway, request, false, this);
   }
 
   beginUpgrade(gateway: string, req: ExchangeSource, socket: Duplex): Exchange {
-    return this.track(new Exchange(gateway, req, true, this), socket);
+    return this.track(new Exchange(gateway, startOf(req), true, this), socket);
   }
 
   /**
@@ -145,7 +166,8 @@ export class ExchangeSet {
   }
 
   completed(exchange: Exchange, target: object): void {
-    this.open.delete(target);
+    if (target === exchange) this.ownOpen--;
+    else this.open.delete(target);
     this.observer?.onExchange(exchange);
     if (this.closing) this.onAnsweredWhileClosing();
   }

@@ -155,8 +155,9 @@ export interface ExchangeRecord {
   /**
    * The route rule's chosen backend (or, without one, the rule itself): an object of the
    * configuration in force, the same for every request with the same gateway, route, rule and
-   * backend, so an observer can key per-route state on it (a WeakMap) instead of on label
-   * strings. Undefined when no route matched. Not enumerable: absent from spreads and JSON.
+   * backend, so an observer can keep per-route state on it (a symbol-keyed property) instead
+   * of keying it on label strings. Undefined when no route matched. Not enumerable: absent
+   * from spreads and JSON.
    */
   readonly target?: object | undefined;
 }

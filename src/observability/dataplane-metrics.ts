@@ -51,6 +51,8 @@ const AT = (() => {
  */
 class RouteSeries {
   constructor(
+    /** The metrics keeping this series (a target may be seen by several, in tests). */
+    readonly owner: object,
     readonly labels: Labels,
     readonly cells: Float64Array,
     readonly base: number,
@@ -72,11 +74,13 @@ class RouteSeries {
 
 type ByBackend = Map<string, RouteSeries>;
 
+/** Where a target keeps its series. */
+const SERIES = Symbol('gatehouse.metrics.series');
+type SeriesHolder = { [SERIES]?: RouteSeries };
+
 export class DataPlaneMetrics implements DataPlaneObserver {
   /** gateway → route → rule → backend. Label strings come from the compiled configuration. */
   private readonly index = new Map<string, Map<string, Map<number, ByBackend>>>();
-  /** The series of a record's `target`: one lookup per request instead of four by label. */
-  private readonly byTarget = new WeakMap<object, RouteSeries>();
   private readonly all: RouteSeries[] = [];
   private readonly slab = new NumberSlab();
   private readonly connectionsTotal: Counter<'gateway' | 'protocol'>;
@@ -143,15 +147,20 @@ export class DataPlaneMetrics implements DataPlaneObserver {
     return this.all.length;
   }
 
-  /** A target always comes with the same labels (see ExchangeRecord.target), so its series is kept. */
+  /**
+   * A target always comes with the same labels (see ExchangeRecord.target), so its series is kept
+   * on the target itself: one property read per request, where a WeakMap lookup missed the cache
+   * with thousands of routes.
+   */
   private seriesOf(record: ExchangeRecord): RouteSeries {
-    const target = record.target;
+    const target = record.target as SeriesHolder | undefined;
     if (target === undefined)
       return this.seriesFor(record.gateway, record.route, record.rule, record.backend);
-    let series = this.byTarget.get(target);
-    if (series === undefined) {
+    let series = target[SERIES];
+    if (series === undefined || series.owner !== this) {
       series = this.seriesFor(record.gateway, record.route, record.rule, record.backend);
-      this.byTarget.set(target, series);
+      // Not enumerable: the configuration objects compare and print as before.
+      Object.defineProperty(target, SERIES, { value: series, writable: true, configurable: true });
     }
     return series;
   }
@@ -176,7 +185,7 @@ export class DataPlaneMetrics implements DataPlaneObserver {
     if (series === undefined) {
       const labels = { gateway, route, rule: rule < 0 ? '' : String(rule), backend };
       const { cells, offset } = this.slab.allocate(AT.size);
-      series = new RouteSeries(labels, cells, offset);
+      series = new RouteSeries(this, labels, cells, offset);
       byBackend.set(backend, series);
       this.all.push(series);
     }

@@ -41,7 +41,7 @@ export class FastEngine implements FastListener {
   }
 
   serve(connection: FastConnection, request: FastRequest): void {
-    request.record = this.exchanges.beginOwn(this.config.gateway, request.source());
+    request.record = this.exchanges.beginOwn(this.config.gateway, request);
     serveFastRequest(connection, request, request.record);
   }
 

@@ -3,7 +3,7 @@
 // request has a destination (pipelined requests wait their turn) are kept until it has one; once
 // the response is complete, the rest of the body is read and dropped.
 
-import type { Exchange, ExchangeSource } from '../exchange.js';
+import type { Exchange, ExchangeStart } from '../exchange.js';
 import { BaseMatchRequest } from '../router/match.js';
 import { type RequestScan, sameName, scanRequest } from './head.js';
 
@@ -20,7 +20,7 @@ export interface ClientGone {
 
 const DISCARD: BodySink = { write() {}, end() {} };
 
-export class FastRequest implements RequestScan {
+export class FastRequest implements RequestScan, ExchangeStart {
   authority = '';
   forwardedFor = '';
   chunked = false;
@@ -69,10 +69,13 @@ export class FastRequest implements RequestScan {
     return value;
   }
 
-  /** What the observer's record is made from. */
-  source(): ExchangeSource {
-    const headers = { host: this.authority, 'x-request-id': this.requestIdHeader };
-    return { method: this.method, url: this.url, httpVersion: this.http11 ? '1.1' : '1.0', headers };
+  /** The request target, as the observer's record names it (ExchangeStart). */
+  get path(): string {
+    return this.url;
+  }
+
+  get protocol(): string {
+    return this.http11 ? 'HTTP/1.1' : 'HTTP/1.0';
   }
 
   /** Completes the observer's record (once). */

@@ -25,9 +25,14 @@ export class PathIndex<T> {
   private exact: Map<string, RouteEntry<T>[]> | undefined;
   private readonly prefixRoot: PrefixNode<T> = { entries: NO_ENTRIES, children: undefined };
   private regex: RouteEntry<T>[] | undefined;
+  /** The entry of an index that has exactly one: checked directly, without the Map or the trie. */
+  private only: RouteEntry<T> | undefined;
+  private count = 0;
 
   /** Entries must be added in precedence order. */
   add(entry: RouteEntry<T>): void {
+    this.count++;
+    this.only = this.count === 1 ? entry : undefined;
     const { path, prefix } = entry.match;
     if (path.type === 'Exact') {
       this.exact ??= new Map();
@@ -47,6 +52,10 @@ export class PathIndex<T> {
   /** The first entry in precedence order that matches `req`, if any. */
   find(req: MatchRequest): RouteEntry<T> | undefined {
     const path = req.path;
+    const only = this.only;
+    if (only !== undefined && path.charCodeAt(0) === 47 /* / */) {
+      return pathMatches(only.match, path) && matchesRequest(only.match, req) ? only : undefined;
+    }
     let best = this.exact === undefined ? undefined : firstMatch(this.exact.get(path), req, undefined);
     let node: PrefixNode<T> | undefined = this.prefixRoot;
     let start = 1;
@@ -76,6 +85,16 @@ export class PathIndex<T> {
     }
     return node;
   }
+}
+
+/** The path condition alone, as the index would find it: Exact, segment-wise PathPrefix, or a regex. */
+function pathMatches(match: RouteMatch, path: string): boolean {
+  const type = match.path.type;
+  if (type === 'Exact') return path === match.path.value;
+  if (type !== 'PathPrefix') return true; // a regex is checked by matchesRequest
+  const prefix = match.prefix;
+  if (prefix === '') return true;
+  return path.startsWith(prefix) && (path.length === prefix.length || path.charCodeAt(prefix.length) === 47);
 }
 
 /**

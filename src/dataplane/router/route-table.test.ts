@@ -148,3 +148,48 @@ describe('RouteTable hostnames', () => {
     assert.equal(at('other.org', '/v2'), 'no-host');
   });
 });
+
+describe('a hostname with a single route (checked without the trie)', () => {
+  const paths = [
+    '/',
+    '/v2',
+    '/v2/',
+    '/v2/x',
+    '/v2x',
+    '/v',
+    '/v2//x',
+    '/V2',
+    '*',
+    '/v2?q=1',
+    '/exact',
+    '/exact/',
+  ];
+  const singles: RouteSpec[] = [
+    { id: 'prefix', path: { type: 'PathPrefix', value: '/v2' } },
+    { id: 'prefix-slash', path: { type: 'PathPrefix', value: '/v2/' } },
+    { id: 'root', path: { type: 'PathPrefix', value: '/' } },
+    { id: 'exact', path: { type: 'Exact', value: '/exact' } },
+    { id: 'regex', path: { type: 'RegularExpression', value: '/v[0-9]+/.*' } },
+    { id: 'method', path: { type: 'PathPrefix', value: '/v2' }, method: 'POST' },
+  ];
+  for (const single of singles) {
+    it(`${single.id}: the same answers as through the trie`, () => {
+      // A second route that never matches (another method) keeps the index on its general path.
+      const alone = table([{ ...single, hostnames: ['a.example'] }]);
+      const withOther = table([
+        { ...single, hostnames: ['a.example'] },
+        { id: 'never', hostnames: ['a.example'], method: 'NEVER' },
+      ]);
+      for (const path of paths) {
+        const req = new TestRequest(path, {}, 'GET', 'a.example');
+        assert.equal(alone.find(req)?.value, withOther.find(req)?.value, `${single.id} on ${path}`);
+      }
+    });
+  }
+
+  it('answers its own route and nothing else', () => {
+    const t = table([{ id: 'p', hostnames: ['a.example'], path: { type: 'PathPrefix', value: '/v2' } }]);
+    assert.equal(t.find(new TestRequest('/v2/x', {}, 'GET', 'a.example'))?.value, 'p');
+    assert.equal(t.find(new TestRequest('/v2x', {}, 'GET', 'a.example')), undefined);
+  });
+});
