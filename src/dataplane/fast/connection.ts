@@ -18,6 +18,7 @@ import {
   setReading,
 } from './parser.js';
 import { FastRequest } from './request.js';
+import { SocketWriter } from './socket-writer.js';
 import { coarseNow } from './sweeper.js';
 
 /** What a connection needs from the listener that accepted it. */
@@ -44,6 +45,7 @@ export class FastConnection {
   /** coarseNow() of the last bytes received. */
   lastActive = coarseNow();
   private readonly parser: HttpParser;
+  private readonly writer: SocketWriter;
   /** The request being answered. */
   private current: FastRequest | undefined;
   /** The request whose body the parser is delivering. */
@@ -66,6 +68,7 @@ export class FastConnection {
     private readonly listener: FastListener,
   ) {
     this.clientAddress = socket.remoteAddress;
+    this.writer = new SocketWriter(socket);
     this.parser = newParser(HTTPParser.REQUEST, this, {
       headers: (headers, url) => {
         for (const h of headers) this.partialHeaders.push(h);
@@ -125,8 +128,23 @@ export class FastConnection {
     this.parser.unconsume();
   }
 
+  /** Writes `data` as latin1; false when the caller should wait for `onceDrain`. */
   write(data: string): boolean {
-    return this.socket.write(data, 'latin1');
+    return this.writer.write(data);
+  }
+
+  /** Writes body bytes; false when the caller should wait for `onceDrain`. */
+  writeBuffer(chunk: Buffer): boolean {
+    return this.socket.write(chunk) && this.writer.idle;
+  }
+
+  /** A direct write is still waiting for the kernel. */
+  get writesPending(): boolean {
+    return !this.writer.idle;
+  }
+
+  onceDrain(listener: () => void): void {
+    this.writer.onceDrain(listener);
   }
 
   pauseFor(reason: number): void {

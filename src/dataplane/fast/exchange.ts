@@ -134,7 +134,7 @@ export class ProxyExchange implements UpstreamHandler, BodySink, ClientGone {
     } else {
       this.flush();
       this.sent = true;
-      if (!this.connection.socket.write(chunk)) this.pauseUpstream();
+      if (!this.connection.writeBuffer(chunk)) this.pauseUpstream();
     }
     if (this.chunkedOut) this.out += '\r\n';
   }
@@ -204,7 +204,7 @@ export class ProxyExchange implements UpstreamHandler, BodySink, ClientGone {
     if (upstream === undefined) return;
     upstream.pause();
     this.onClientDrain ??= () => this.upstream?.resume();
-    this.connection.socket.once('drain', this.onClientDrain);
+    this.connection.onceDrain(this.onClientDrain);
   }
 
   private fail(status: number): void {

@@ -74,7 +74,7 @@ export class FastResponse implements ClientResponse, ClientGone {
       ok = socket.write(chunk);
     }
     socket.uncork();
-    return ok;
+    return ok && !this.connection.writesPending;
   }
 
   end(chunk?: Buffer | string): this {
@@ -101,7 +101,7 @@ export class FastResponse implements ClientResponse, ClientGone {
   }
 
   once(event: 'drain' | 'close', listener: () => void): this {
-    if (event === 'drain') this.connection.socket.once('drain', listener);
+    if (event === 'drain') this.connection.onceDrain(listener);
     else if (this.closeListeners === undefined) this.closeListeners = [listener];
     else this.closeListeners.push(listener);
     return this;

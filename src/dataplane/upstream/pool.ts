@@ -14,6 +14,7 @@ import {
   type ParseError,
   setReading,
 } from '../fast/parser.js';
+import { SocketWriter } from '../fast/socket-writer.js';
 import { coarseNow, everySecond, type Sweep } from '../fast/sweeper.js';
 
 /** What an exchange must handle from its upstream connection. */
@@ -111,6 +112,7 @@ export class UpstreamPool {
 export class UpstreamConnection {
   private readonly socket: Socket;
   private readonly parser: HttpParser;
+  private readonly writer: SocketWriter;
   private handler: UpstreamHandler | undefined;
   private reused = false;
   private received = false;
@@ -122,6 +124,7 @@ export class UpstreamConnection {
 
   constructor(private readonly pool: UpstreamPool) {
     this.socket = connect({ host: pool.address, port: pool.port, noDelay: true });
+    this.writer = new SocketWriter(this.socket);
     this.socket.setTimeout(CONNECT_TIMEOUT_MS);
     this.socket.once('connect', () => {
       this.connected = true;
@@ -152,7 +155,8 @@ export class UpstreamConnection {
   }
 
   write(data: string | Buffer): boolean {
-    return typeof data === 'string' ? this.socket.write(data, 'latin1') : this.socket.write(data);
+    if (typeof data === 'string') return this.writer.write(data);
+    return this.socket.write(data) && this.writer.idle;
   }
 
   /** One chunk of a chunked body: size line, data, CRLF in one write. */
@@ -163,7 +167,7 @@ export class UpstreamConnection {
     socket.write(chunk);
     const ok = socket.write('\r\n', 'latin1');
     socket.uncork();
-    return ok;
+    return ok && this.writer.idle;
   }
 
   /** Pauses or resumes reading the response (client backpressure). */
@@ -176,7 +180,7 @@ export class UpstreamConnection {
   }
 
   onceDrain(listener: () => void): void {
-    this.socket.once('drain', listener);
+    this.writer.onceDrain(listener);
   }
 
   /** Gives the connection back when the exchange is done with it, or closes it. */
