@@ -39,7 +39,7 @@ export class MetadataTracker {
     const hasGeneration = desiredJson !== 'null';
     const desired = digest(desiredJson);
     const generation = !previous ? 1 : previous.generation + (previous.desired === desired ? 0 : 1);
-    const uid = previous?.uid ?? randomUUID();
+    const uid = previous?.uid ?? newUid();
     const creationTimestamp =
       object.metadata.creationTimestamp ?? previous?.creationTimestamp ?? rfc3339(now);
     const resourceVersion = String(++this.version);
@@ -75,9 +75,17 @@ function desiredState(group: string, object: KubeObject): unknown {
   return null;
 }
 
-/** RFC 3339 with second precision, as Kubernetes writes timestamps. */
+/**
+ * A random UUID as one flat string: randomUUID() joins about twenty pieces that stay linked in
+ * memory (about 400 bytes more per uid, kept for the object's life).
+ */
+function newUid(): string {
+  return Buffer.from(randomUUID(), 'latin1').toString('latin1');
+}
+
+/** RFC 3339 with second precision, as Kubernetes writes timestamps (one flat string). */
 function rfc3339(date: Date): string {
-  return `${date.toISOString().slice(0, 19)}Z`;
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** A short digest of `text`: equal texts, equal digests. */
