@@ -102,6 +102,31 @@ export function treeMemory(roots: readonly number[]): { rss: number; pss: number
   return { rss, pss };
 }
 
+export interface ProcessMemory {
+  pid: number;
+  rss: number;
+  pss: number;
+}
+
+function processMemory(pid: number): ProcessMemory {
+  const rss = parseRssBytes(readText(`/proc/${pid}/status`) ?? '');
+  return { pid, rss, pss: parsePssBytes(readText(`/proc/${pid}/smaps_rollup`) ?? '') };
+}
+
+/** Memory of `root` itself and, one by one, of its descendants (a primary and its workers), in bytes. */
+export function primaryAndWorkers(root: number): { primary: ProcessMemory; workers: ProcessMemory[] } {
+  const pids = treeOf(root, allStats());
+  return { primary: processMemory(root), workers: pids.filter((p) => p !== root).map(processMemory) };
+}
+
+/** The process with the largest RSS, or undefined for none. */
+export function largestByRss(processes: readonly ProcessMemory[]): ProcessMemory | undefined {
+  return processes.reduce<ProcessMemory | undefined>(
+    (big, p) => (big && big.rss >= p.rss ? big : p),
+    undefined,
+  );
+}
+
 let ticksPerSecond: number | undefined;
 
 /** USER_HZ, the unit of the tick fields (almost always 100). */

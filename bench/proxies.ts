@@ -242,40 +242,52 @@ const direct: ProxyRunner = {
 const gatehouse: ProxyRunner = {
   kind: 'gatehouse',
   skipReason: (ctx) => ctx.gatehouse.unavailable,
-  async start(ctx, routes, instance) {
-    const dir = instanceDir(ctx, instance);
-    const configDir = join(dir, 'config');
-    mkdirSync(configDir, { recursive: true });
-    const port = await freePort();
-    for (const file of gatehouseFiles(port, ctx.backendPort, routes)) {
-      writeFileSync(join(configDir, file.name), file.text);
-    }
-    const admin = await freePort();
-    const args = [ctx.gatehouse.main, 'serve', '-f', configDir, ...gatehouseFlags(ctx, admin)];
-    const readyz = ctx.gatehouse.flags.has('--admin-address') ? { port: admin, path: '/readyz' } : undefined;
-    const spec = { kind: 'gatehouse' as const, routes, dir, port, command: 'node', args, readyz };
-    const { running } = await launch(ctx, spec);
-    if (routes.kind === 'change') {
-      running.applyChange = async (generation) => {
-        // Written beside the watched directory, then renamed in: the watcher sees one complete file.
-        const file = changeRouteFile(generation);
-        const temp = join(dir, `${file.name}.tmp`);
-        writeFileSync(temp, file.text);
-        renameSync(temp, join(configDir, file.name));
-      };
-    }
-    return running;
-  },
+  start: (ctx, routes, instance) => startGatehouse(ctx, routes, instance, ctx.cpus.proxy.length),
 };
 
+/** Starts `gatehouse serve` on the RouteSet with `workers` processes (when `serve` has `--workers`). */
+export async function startGatehouse(
+  ctx: BenchContext,
+  routes: RouteSet,
+  instance: string,
+  workers: number,
+): Promise<RunningProxy> {
+  const dir = instanceDir(ctx, instance);
+  const configDir = join(dir, 'config');
+  mkdirSync(configDir, { recursive: true });
+  const port = await freePort();
+  for (const file of gatehouseFiles(port, ctx.backendPort, routes)) {
+    writeFileSync(join(configDir, file.name), file.text);
+  }
+  const admin = await freePort();
+  const args = [ctx.gatehouse.main, 'serve', '-f', configDir, ...gatehouseFlags(ctx, admin, workers)];
+  const readyz = ctx.gatehouse.flags.has('--admin-address') ? { port: admin, path: '/readyz' } : undefined;
+  const spec = { kind: 'gatehouse' as const, routes, dir, port, command: 'node', args, readyz };
+  const { running } = await launch(ctx, spec);
+  if (routes.kind === 'change') {
+    running.applyChange = async (generation) => {
+      // Written beside the watched directory, then renamed in: the watcher sees one complete file.
+      const file = changeRouteFile(generation);
+      const temp = join(dir, `${file.name}.tmp`);
+      writeFileSync(temp, file.text);
+      renameSync(temp, join(configDir, file.name));
+    };
+  }
+  return running;
+}
+
 /** The optional flags `serve` gets, each only when its `--help` lists it. */
-export function gatehouseFlags(ctx: Pick<BenchContext, 'gatehouse' | 'cpus'>, adminPort: number): string[] {
+export function gatehouseFlags(
+  ctx: Pick<BenchContext, 'gatehouse' | 'cpus'>,
+  adminPort: number,
+  workers = ctx.cpus.proxy.length,
+): string[] {
   const has = (flag: string) => ctx.gatehouse.flags.has(flag);
   const out: string[] = [];
   if (has('--admin-address')) out.push('--admin-address', `127.0.0.1:${adminPort}`);
   if (has('--log-level')) out.push('--log-level', 'warn');
   if (has('--access-log')) out.push('--access-log', 'off');
-  if (has('--workers')) out.push('--workers', String(ctx.cpus.proxy.length));
+  if (has('--workers')) out.push('--workers', String(workers));
   return out;
 }
 

@@ -116,7 +116,9 @@ export function validateObject(input: unknown, options: ValidatorOptions = {}): 
   const core = CORE_KINDS[ref.kind];
   const isCore = core !== undefined && core.group === ref.group && core.version === ref.version;
   if (!crd && !isCore) return reject(ApiError.noMatch(ref.kind, String(obj.apiVersion)));
-  const kind = { ...ref, namespaced: crd ? crd.namespaced : core!.namespaced };
+  // A literal, not `{ ...ref, namespaced }`: on Node 20 that gives each of 10,000 refs a hidden class.
+  const namespaced = crd ? crd.namespaced : core!.namespaced;
+  const kind: KindRef = { group: ref.group, version: ref.version, kind: ref.kind, namespaced };
 
   const metaFailure = metadataTypeError(obj.metadata ?? {});
   if (metaFailure)

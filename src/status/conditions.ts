@@ -27,7 +27,8 @@ export function stampConditions(
     const before = previous?.find((p) => p.type === c.type);
     const lastTransitionTime =
       before && before.status === c.status && before.lastTransitionTime ? before.lastTransitionTime : now;
-    return { ...c, message: capMessage(c.message), lastTransitionTime };
+    // Not `{ ...c, more }`: on Node 20 that gives every condition a hidden class of its own.
+    return Object.assign({}, c, { message: capMessage(c.message), lastTransitionTime });
   });
 }
 

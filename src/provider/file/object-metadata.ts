@@ -3,9 +3,11 @@
 // wins), a resourceVersion that changes whenever the object does, and a generation that starts
 // at 1 and goes up when the object's desired state changes (the spec of Gateway API kinds;
 // anything but metadata, or labels, for EndpointSlices; kinds without one get none). An object
-// that disappears and comes back is a new object, as after a delete and create.
+// that disappears and comes back is a new object, as after a delete and create. Only digests of
+// an object's content are kept to tell whether it changed, not the content itself: with 10,000
+// objects the JSON texts were more memory than the objects.
 
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { GATEWAY_GROUP } from '../../resources/kinds.js';
 import type { KubeObject } from '../../resources/types.js';
 
@@ -14,9 +16,9 @@ interface Tracked {
   creationTimestamp: string;
   generation: number;
   resourceVersion: string;
-  /** The object as decoded (before stamping), to tell whether it changed. */
+  /** Digest of the object as decoded (before stamping), to tell whether it changed. */
   content: string;
-  /** What a change of bumps the generation. */
+  /** Digest of what a change of bumps the generation. */
   desired: string;
   stamped: KubeObject;
 }
@@ -30,31 +32,27 @@ export class MetadataTracker {
    * changed, a new one otherwise (stamped objects are never modified).
    */
   stamp(key: string, group: string, object: KubeObject, now: Date = new Date()): KubeObject {
-    const content = stableJson(object);
+    const content = digest(stableJson(object));
     const previous = this.tracked.get(key);
     if (previous?.content === content) return previous.stamped;
-    const desired = stableJson(desiredState(group, object));
-    const hasGeneration = desired !== 'null';
+    const desiredJson = stableJson(desiredState(group, object));
+    const hasGeneration = desiredJson !== 'null';
+    const desired = digest(desiredJson);
     const generation = !previous ? 1 : previous.generation + (previous.desired === desired ? 0 : 1);
-    const record: Omit<Tracked, 'stamped'> = {
-      uid: previous?.uid ?? randomUUID(),
-      creationTimestamp: object.metadata.creationTimestamp ?? previous?.creationTimestamp ?? rfc3339(now),
-      generation,
-      resourceVersion: String(++this.version),
-      content,
-      desired,
-    };
-    const stamped = {
-      ...object,
-      metadata: {
-        ...object.metadata,
-        uid: record.uid,
-        resourceVersion: record.resourceVersion,
-        creationTimestamp: record.creationTimestamp,
-        ...(hasGeneration ? { generation: record.generation } : {}),
-      },
-    };
-    this.tracked.set(key, { ...record, stamped });
+    const uid = previous?.uid ?? newUid();
+    const creationTimestamp =
+      object.metadata.creationTimestamp ?? previous?.creationTimestamp ?? rfc3339(now);
+    const resourceVersion = String(++this.version);
+    // Object.assign, not `{ ...a, b }`: on Node 20 every object built by a spread followed by more
+    // properties gets a hidden class of its own, which costs memory for each of 10,000 objects.
+    const metadata = Object.assign({}, object.metadata, {
+      uid,
+      resourceVersion,
+      creationTimestamp,
+      ...(hasGeneration ? { generation } : {}),
+    });
+    const stamped: KubeObject = Object.assign({}, object, { metadata });
+    this.tracked.set(key, { uid, creationTimestamp, generation, resourceVersion, content, desired, stamped });
     return stamped;
   }
 
@@ -77,9 +75,22 @@ function desiredState(group: string, object: KubeObject): unknown {
   return null;
 }
 
-/** RFC 3339 with second precision, as Kubernetes writes timestamps. */
+/**
+ * A random UUID as one flat string: randomUUID() joins about twenty pieces that stay linked in
+ * memory (about 400 bytes more per uid, kept for the object's life).
+ */
+function newUid(): string {
+  return Buffer.from(randomUUID(), 'latin1').toString('latin1');
+}
+
+/** RFC 3339 with second precision, as Kubernetes writes timestamps (one flat string). */
 function rfc3339(date: Date): string {
-  return `${date.toISOString().slice(0, 19)}Z`;
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** A short digest of `text`: equal texts, equal digests. */
+export function digest(text: string): string {
+  return createHash('sha1').update(text).digest('base64');
 }
 
 /** JSON with object keys sorted, so reordering keys in a file is not a change. */

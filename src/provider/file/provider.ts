@@ -15,7 +15,7 @@ import type { KubeObject } from '../../resources/types.js';
 import { precompileValidation, type ValidatorOptions } from '../../resources/validate.js';
 import { listManifestFiles } from './files.js';
 import { type FileProblem, type LoadedObject, loadManifest } from './load.js';
-import { MetadataTracker } from './object-metadata.js';
+import { digest, MetadataTracker } from './object-metadata.js';
 import { buildSnapshot, type Duplicate, sameObjects } from './snapshot.js';
 import { ChangeWatcher, type DebounceOptions } from './watcher.js';
 
@@ -45,7 +45,8 @@ export interface FileProviderOptions {
 }
 
 interface FileState {
-  text: string;
+  /** Digest of the content last read (the text itself is not kept: it can be megabytes). */
+  digest: string;
   /** The objects of the last content that loaded (kept while the current content fails). */
   good: LoadedObject[];
   failed: boolean;
@@ -130,9 +131,11 @@ export class FileProvider {
     for (const file of files) {
       // A file gone between listing and reading (an editor mid-save) is read on the next event.
       const text = await readFile(file, 'utf8').catch(() => undefined);
-      if (text === undefined || this.files.get(file)?.text === text) continue;
+      if (text === undefined) continue;
+      const sum = digest(text);
+      if (this.files.get(file)?.digest === sum) continue;
       if (this.maybeMidWrite(file, text)) continue;
-      this.applyFile(file, text);
+      this.applyFile(file, text, sum);
       changed = true;
     }
     for (const file of [...this.files.keys()].filter((f) => !listed.has(f))) {
@@ -166,7 +169,7 @@ export class FileProvider {
     return false;
   }
 
-  private applyFile(file: string, text: string): void {
+  private applyFile(file: string, text: string, sum: string): void {
     const previous = this.files.get(file);
     const load = loadManifest(file, text, this.validation);
     this.changedSinceSnapshot.add(file);
@@ -180,7 +183,7 @@ export class FileProvider {
       );
     }
     if (load.failures.length === 0) {
-      this.files.set(file, { text, good: load.objects, failed: false });
+      this.files.set(file, { digest: sum, good: load.objects, failed: false });
       this.log.info(
         { file, objects: load.objects.length },
         `${file}: loaded ${load.objects.length} object(s)`,
@@ -188,7 +191,7 @@ export class FileProvider {
       return;
     }
     const kept = previous?.good ?? [];
-    this.files.set(file, { text, good: kept, failed: true });
+    this.files.set(file, { digest: sum, good: kept, failed: true });
     const first = load.failures[0]!;
     const message = load.failures.map(problemText).join('; ');
     this.log.error({ ...problemFields(first), keptObjects: kept.length }, message);
