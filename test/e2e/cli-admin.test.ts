@@ -120,10 +120,13 @@ describe('gatehouse serve: admin API', () => {
     assert.deepEqual(await admin(adminPort, '/drain', 'POST'), { status: 202, body: 'draining\n' });
     assert.deepEqual(await admin(adminPort, '/readyz'), { status: 503, body: 'not ready: draining\n' });
     assert.equal(await gatehouse.exited, 0);
+    // Serve runs one data-plane worker per CPU, and each worker appends its own lines: requests
+    // answered by different workers may be logged in either order, so lines are compared by path.
     const lines = (await readFile(accessLogFile, 'utf8'))
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .sort((a, b) => (String(a.path) < String(b.path) ? -1 : 1));
     assert.deepEqual(
       lines.map((l) => [l.component, l.method, l.path, l.status, l.route, l.backend]),
       [
