@@ -135,7 +135,7 @@ export class FastConnection {
 
   /** Writes body bytes; false when the caller should wait for `onceDrain`. */
   writeBuffer(chunk: Buffer): boolean {
-    return this.socket.write(chunk) && this.writer.idle;
+    return this.writer.writeBytes(chunk);
   }
 
   /** A direct write is still waiting for the kernel. */

@@ -51,7 +51,7 @@ const BINDING = loadBinding();
 export const directWrites = BINDING !== undefined;
 
 function onWriteComplete(this: WriteRequest, status: number): void {
-  this.owner.completed(this, status);
+  this.owner.completed(status);
 }
 
 export class SocketWriter {
@@ -101,6 +101,11 @@ export class SocketWriter {
     return false;
   }
 
+  /** Writes bytes through the socket's Writable (after any pending direct write, in order). */
+  writeBytes(chunk: Buffer): boolean {
+    return this.socket.write(chunk) && this.pending === 0;
+  }
+
   /** No direct write is pending. */
   get idle(): boolean {
     return this.pending === 0;
@@ -119,7 +124,7 @@ export class SocketWriter {
   }
 
   /** A pending direct write finished (status < 0: it failed). */
-  completed(_request: WriteRequest, status: number): void {
+  completed(status: number): void {
     this.pending--;
     if (status < 0) {
       this.socket.destroy();

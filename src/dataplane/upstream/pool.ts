@@ -155,8 +155,7 @@ export class UpstreamConnection {
   }
 
   write(data: string | Buffer): boolean {
-    if (typeof data === 'string') return this.writer.write(data);
-    return this.socket.write(data) && this.writer.idle;
+    return typeof data === 'string' ? this.writer.write(data) : this.writer.writeBytes(data);
   }
 
   /** One chunk of a chunked body: size line, data, CRLF in one write. */
