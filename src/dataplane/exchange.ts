@@ -87,7 +87,7 @@ export class Exchange implements ExchangeRecord {
     return this.#target;
   }
 
-  /** See ExchangeRecord.target: the rule's behaviour once routed, then the backend picked. */
+  /** See ExchangeRecord.target: the rule's behaviour once routed. */
   set target(target: object | undefined) {
     this.#target = target;
   }

@@ -225,7 +225,6 @@ export function prepareUpstreamRequest(
  * An invalid backend is a policy rejection; the chosen cluster is recorded.
  */
 export function pickEndpoint(backend: BackendTarget | undefined, exchange: Exchange): Endpoint | number {
-  if (backend !== undefined) exchange.target = backend;
   if (backend === undefined || backend.cluster === undefined) {
     exchange.rejection = 'invalid_backend';
     return backend?.invalidStatus ?? 500;

@@ -153,11 +153,10 @@ export interface ExchangeRecord {
   errorKind: ExchangeErrorKind | '';
   rejection: Rejection | '';
   /**
-   * The route rule's chosen backend (or, without one, the rule itself): an object of the
-   * configuration in force, the same for every request with the same gateway, route, rule and
-   * backend, so an observer can keep per-route state on it (a symbol-keyed property) instead
-   * of keying it on label strings. Undefined when no route matched. Not enumerable: absent
-   * from spreads and JSON.
+   * The route rule's behaviour: an object of the configuration in force, the same for every
+   * request with the same gateway, route and rule, so an observer can keep per-rule state on it
+   * (a symbol-keyed property) instead of keying it on label strings; `backend` tells the rule's
+   * backends apart. Undefined when no route matched. Not enumerable: absent from spreads and JSON.
    */
   readonly target?: object | undefined;
 }

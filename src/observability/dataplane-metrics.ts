@@ -34,29 +34,41 @@ const STATUS_COUNT = STATUS_CLASSES.length;
 
 const REQUEST_CELLS = METHOD_CLASSES.length * STATUS_COUNT;
 const HISTOGRAM_SIZE = HistogramData.size(LATENCY_BUCKETS);
-/** Where each number of a series is, from its base: see RouteSeries. */
+/**
+ * Where each number of a series is, from its base: see RouteSeries. What every request adds to
+ * comes first, so that with thousands of series a request touches three cache lines, not six.
+ */
 const AT = (() => {
-  const errors = REQUEST_CELLS;
-  const rejections = errors + ERROR_KINDS.length;
-  const duration = rejections + REJECTIONS.length;
+  const bytesIn = 0;
+  const duration = bytesIn + 2;
   const upstream = duration + HISTOGRAM_SIZE;
-  const bytesIn = upstream + HISTOGRAM_SIZE;
-  return { errors, rejections, duration, upstream, bytesIn, bytesOut: bytesIn + 1, size: bytesIn + 2 };
+  const requests = upstream + HISTOGRAM_SIZE;
+  const errors = requests + REQUEST_CELLS;
+  const rejections = errors + ERROR_KINDS.length;
+  const end = rejections + REJECTIONS.length;
+  // Whole 64-byte lines per series, so every series lines up the same way.
+  const size = Math.ceil(end / 8) * 8;
+  return { bytesIn, bytesOut: bytesIn + 1, duration, upstream, requests, errors, rejections, size };
 })();
 
 /**
- * The numbers of one (gateway, route, rule, backend), laid out in a run of a shared array: request
- * counts by method class × status class, upstream errors by kind, rejections by reason, the
- * duration and upstream latency histograms, body bytes in and out.
+ * The numbers of one (gateway, route, rule, backend), laid out in a run of a shared array: body
+ * bytes in and out, the duration and upstream latency histograms, request counts by method class
+ * × status class, upstream errors by kind, rejections by reason.
  */
 class RouteSeries {
+  /** labels.backend, read without the labels object. */
+  readonly backend: string;
+
   constructor(
     /** The metrics keeping this series (a target may be seen by several, in tests). */
     readonly owner: object,
     readonly labels: Labels,
     readonly cells: Float64Array,
     readonly base: number,
-  ) {}
+  ) {
+    this.backend = labels.backend as string;
+  }
 
   add(at: number, value: number): void {
     const i = this.base + at;
@@ -111,7 +123,8 @@ export class DataPlaneMetrics implements DataPlaneObserver {
     const series = this.seriesOf(record);
     const cells = series.cells;
     const base = series.base;
-    const cell = base + methodClassIndex(record.method) * STATUS_COUNT + statusClassIndex(record.status);
+    const cell =
+      base + AT.requests + methodClassIndex(record.method) * STATUS_COUNT + statusClassIndex(record.status);
     cells[cell] = (cells[cell] as number) + 1;
     observeInto(cells, base + AT.duration, LATENCY_BUCKETS, record.durationMs / 1000);
     if (record.upstreamMs >= 0)
@@ -148,20 +161,22 @@ export class DataPlaneMetrics implements DataPlaneObserver {
   }
 
   /**
-   * A target always comes with the same labels (see ExchangeRecord.target), so its series is kept
-   * on the target itself: one property read per request, where a WeakMap lookup missed the cache
-   * with thousands of routes.
+   * A target always comes with the same gateway, route and rule (see ExchangeRecord.target), so
+   * the series of its last backend is kept on the target itself: one property read per request,
+   * where a WeakMap lookup missed the cache with thousands of routes. A rule splitting traffic
+   * across backends finds the others through the index.
    */
   private seriesOf(record: ExchangeRecord): RouteSeries {
     const target = record.target as SeriesHolder | undefined;
     if (target === undefined)
       return this.seriesFor(record.gateway, record.route, record.rule, record.backend);
     let series = target[SERIES];
-    if (series === undefined || series.owner !== this) {
-      series = this.seriesFor(record.gateway, record.route, record.rule, record.backend);
-      // Not enumerable: the configuration objects compare and print as before.
-      Object.defineProperty(target, SERIES, { value: series, writable: true, configurable: true });
-    }
+    if (series !== undefined && series.owner === this && series.backend === record.backend) return series;
+    const kept = series !== undefined;
+    series = this.seriesFor(record.gateway, record.route, record.rule, record.backend);
+    // Not enumerable: the configuration objects compare and print as before.
+    if (kept) target[SERIES] = series;
+    else Object.defineProperty(target, SERIES, { value: series, writable: true, configurable: true });
     return series;
   }
 
@@ -240,7 +255,7 @@ function histograms(all: readonly RouteSeries[], at: number): (readonly [Labels,
 function* requestCells(all: readonly RouteSeries[]): Iterable<readonly [Labels, number]> {
   for (const series of all) {
     for (let cell = 0; cell < REQUEST_CELLS; cell++) {
-      const value = series.get(cell);
+      const value = series.get(AT.requests + cell);
       if (value === 0) continue;
       const method = METHOD_CLASSES[Math.floor(cell / STATUS_COUNT)] as string;
       const statusClass = STATUS_CLASSES[cell % STATUS_COUNT] as string;

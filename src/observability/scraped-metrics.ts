@@ -70,8 +70,8 @@ export class ScrapedCounter extends ScrapedMetric {
 }
 
 /**
- * Observations of one label set: per-bucket counts (not cumulative), then sum and count, kept in
- * `cells` from `offset` on. Many histograms can share one array (see NumberSlab), which costs far
+ * Observations of one label set: the count and the sum, then per-bucket counts (not cumulative),
+ * kept in `cells` from `offset` on; an observation of a short time touches only the first few. Many histograms can share one array (see NumberSlab), which costs far
  * less memory than an array each when there are thousands of label sets.
  */
 export class HistogramData {
@@ -94,15 +94,15 @@ export class HistogramData {
 
   /** Observations ≤ bounds[i] and > bounds[i-1]; i = bounds.length is the +Inf bucket. */
   bucket(i: number): number {
-    return this.cells[this.offset + i] as number;
+    return this.cells[this.offset + 2 + i] as number;
   }
 
   get sum(): number {
-    return this.cells[this.offset + this.bounds.length + 1] as number;
+    return this.cells[this.offset + 1] as number;
   }
 
   get count(): number {
-    return this.cells[this.offset + this.bounds.length + 2] as number;
+    return this.cells[this.offset] as number;
   }
 
   observe(value: number): void {
@@ -120,9 +120,9 @@ export function observeInto(
   const n = bounds.length;
   let i = 0;
   while (i < n && value > (bounds[i] as number)) i++;
-  cells[offset + i] = (cells[offset + i] as number) + 1;
-  cells[offset + n + 1] = (cells[offset + n + 1] as number) + value;
-  cells[offset + n + 2] = (cells[offset + n + 2] as number) + 1;
+  cells[offset] = (cells[offset] as number) + 1;
+  cells[offset + 1] = (cells[offset + 1] as number) + value;
+  cells[offset + 2 + i] = (cells[offset + 2 + i] as number) + 1;
 }
 
 /**

@@ -40,6 +40,7 @@ describe('data plane metrics', () => {
     reset: route(forwardTo('v1'), { prefix: '/reset' }),
     timeout: route(forwardTo('v1'), { prefix: '/timeout', timeouts: { requestMs: 100 } }),
     invalid: route(forwardTo({ weight: 1, cluster: null, invalidStatus: 500 }), { prefix: '/invalid' }),
+    split: route(forwardTo('v1', 'v2'), { prefix: '/split' }),
   };
   const name = (r: (typeof routes)[keyof typeof routes]) => `${r.route.namespace}/${r.route.name}`;
   const series = (r: (typeof routes)[keyof typeof routes], backend: string) => ({
@@ -258,5 +259,28 @@ describe('data plane metrics', () => {
       status_class: '2xx',
     });
     assert.equal((aAfter ?? 0) - (aBefore ?? 0), 2500);
+  });
+
+  // Runs last: the tests above count every request sent before them.
+  it('counts a rule split across backends under each backend, apart from other routes to them', async () => {
+    const before = await scrape();
+    const count = (samples: Sample[], r: (typeof routes)[keyof typeof routes], backend: string) =>
+      sampleValue(samples, 'gatehouse_requests_total', {
+        ...series(r, backend),
+        method: 'GET',
+        status_class: '2xx',
+      }) ?? 0;
+    const answeredBy = { v1: 0, v2: 0 };
+    for (let i = 0; i < 40; i++) {
+      const backend = (await send(port, { path: `/split/${i}` })).headers['x-backend'];
+      assert.ok(backend === 'v1' || backend === 'v2', `answered by ${backend}`);
+      answeredBy[backend]++;
+    }
+    assert.ok(answeredBy.v1 > 0 && answeredBy.v2 > 0, JSON.stringify(answeredBy));
+    const after = await scrape();
+    assert.equal(count(after, routes.split, 'v1'), answeredBy.v1);
+    assert.equal(count(after, routes.split, 'v2'), answeredBy.v2);
+    assert.equal(count(after, routes.a, 'v1'), count(before, routes.a, 'v1'));
+    assert.equal(count(after, routes.b, 'v2'), count(before, routes.b, 'v2'));
   });
 });

@@ -34,8 +34,30 @@ export function compileRoute(
   return { match, behavior };
 }
 
+/**
+ * Forward actions without header edits, shared by every route sending to the same backends (per
+ * cluster lookup, i.e. per apply): with thousands of routes to one Service, a request then reads
+ * one hot action, picker and target instead of a cold copy each.
+ */
+const sharedForwards = new WeakMap<ClusterLookup, Map<string, RouteAction>>();
+
 function compileAction(route: RouteIR, clusters: ClusterLookup): RouteAction {
   const action = route.action;
+  if (action.type === 'forward') {
+    const key = shareKey(action.backends);
+    if (key === undefined) return compileForward(action.backends, clusters);
+    let shared = sharedForwards.get(clusters);
+    if (shared === undefined) {
+      shared = new Map();
+      sharedForwards.set(clusters, shared);
+    }
+    let compiled = shared.get(key);
+    if (compiled === undefined) {
+      compiled = compileForward(action.backends, clusters);
+      shared.set(key, compiled);
+    }
+    return compiled;
+  }
   switch (action.type) {
     case 'redirect':
       return { type: 'redirect', redirect: action };
@@ -45,14 +67,24 @@ function compileAction(route: RouteIR, clusters: ClusterLookup): RouteAction {
         status: action.status,
         body: action.body === undefined ? undefined : Buffer.from(action.body),
       };
-    case 'forward':
-      return {
-        type: 'forward',
-        backends: new BackendPicker(
-          action.backends.map((b) => ({ weight: b.weight, target: compileBackend(b, clusters) })),
-        ),
-      };
   }
+}
+
+function compileForward(backends: readonly BackendIR[], clusters: ClusterLookup): RouteAction {
+  return {
+    type: 'forward',
+    backends: new BackendPicker(
+      backends.map((b) => ({ weight: b.weight, target: compileBackend(b, clusters) })),
+    ),
+  };
+}
+
+/** What makes two backend lists compile alike; undefined when one has header edits (never shared). */
+function shareKey(backends: readonly BackendIR[]): string | undefined {
+  if (backends.some((b) => b.requestHeaders !== undefined || b.responseHeaders !== undefined)) {
+    return undefined;
+  }
+  return JSON.stringify(backends.map((b) => [b.cluster, b.weight, b.invalidStatus ?? null]));
 }
 
 function compileBackend(backend: BackendIR, clusters: ClusterLookup): BackendTarget {
@@ -64,9 +96,13 @@ function compileBackend(backend: BackendIR, clusters: ClusterLookup): BackendTar
   };
 }
 
-function compileMirrors(mirrors: MirrorIR[] | undefined, clusters: ClusterLookup): MirrorTarget[] {
+/** Shared by the routes without mirrors. */
+const NO_MIRRORS: readonly MirrorTarget[] = Object.freeze([]);
+
+function compileMirrors(mirrors: MirrorIR[] | undefined, clusters: ClusterLookup): readonly MirrorTarget[] {
+  if (mirrors === undefined || mirrors.length === 0) return NO_MIRRORS;
   const targets: MirrorTarget[] = [];
-  for (const mirror of mirrors ?? []) {
+  for (const mirror of mirrors) {
     const cluster = mirror.cluster === null ? undefined : clusters.get(mirror.cluster);
     if (cluster === undefined) continue;
     targets.push({ cluster, numerator: mirror.numerator, denominator: mirror.denominator });

@@ -3,7 +3,10 @@
 // expressions. A lookup visits only the entries whose path can match, and returns the one
 // earliest in precedence order whose other conditions (method, headers, query) also match.
 
+import type { PathMatchIR } from '../../ir/types.js';
 import { type MatchRequest, matchesRequest, type RouteMatch } from './match.js';
+
+type PathType = PathMatchIR['type'];
 
 export interface RouteEntry<T> {
   readonly match: RouteMatch;
@@ -27,6 +30,12 @@ export class PathIndex<T> {
   private regex: RouteEntry<T>[] | undefined;
   /** The entry of an index that has exactly one: checked directly, without the Map or the trie. */
   private only: RouteEntry<T> | undefined;
+  // The only entry's path condition and whether it has no other, copied here so that a lookup
+  // among thousands of single-route hostnames reads this object and the path string, not the
+  // entry's match objects (each one more cache miss).
+  private onlyType: PathType = 'Exact';
+  private onlyPath = '';
+  private onlyPlain = false;
   private count = 0;
 
   /** Entries must be added in precedence order. */
@@ -34,6 +43,11 @@ export class PathIndex<T> {
     this.count++;
     this.only = this.count === 1 ? entry : undefined;
     const { path, prefix } = entry.match;
+    if (this.count === 1) {
+      this.onlyType = path.type;
+      this.onlyPath = path.type === 'PathPrefix' ? prefix : path.value;
+      this.onlyPlain = isPlain(entry.match);
+    }
     if (path.type === 'Exact') {
       this.exact ??= new Map();
       const list = this.exact.get(path.value);
@@ -54,7 +68,8 @@ export class PathIndex<T> {
     const path = req.path;
     const only = this.only;
     if (only !== undefined && path.charCodeAt(0) === 47 /* / */) {
-      return pathMatches(only.match, path) && matchesRequest(only.match, req) ? only : undefined;
+      if (!pathMatches(this.onlyType, this.onlyPath, path)) return undefined;
+      return this.onlyPlain || matchesRequest(only.match, req) ? only : undefined;
     }
     let best = this.exact === undefined ? undefined : firstMatch(this.exact.get(path), req, undefined);
     let node: PrefixNode<T> | undefined = this.prefixRoot;
@@ -87,14 +102,26 @@ export class PathIndex<T> {
   }
 }
 
-/** The path condition alone, as the index would find it: Exact, segment-wise PathPrefix, or a regex. */
-function pathMatches(match: RouteMatch, path: string): boolean {
-  const type = match.path.type;
-  if (type === 'Exact') return path === match.path.value;
+/**
+ * The path condition alone, as the index would find it: Exact, segment-wise PathPrefix (`value`
+ * without its trailing slash), or a regex.
+ */
+function pathMatches(type: PathType, value: string, path: string): boolean {
+  if (type === 'Exact') return path === value;
   if (type !== 'PathPrefix') return true; // a regex is checked by matchesRequest
-  const prefix = match.prefix;
+  const prefix = value;
   if (prefix === '') return true;
   return path.startsWith(prefix) && (path.length === prefix.length || path.charCodeAt(prefix.length) === 47);
+}
+
+/** Nothing but the path to check: matchesRequest would always say yes. */
+function isPlain(match: RouteMatch): boolean {
+  return (
+    match.pathRegex === undefined &&
+    match.method === undefined &&
+    match.headers.length === 0 &&
+    match.query.length === 0
+  );
 }
 
 /**

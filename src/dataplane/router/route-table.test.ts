@@ -171,6 +171,21 @@ describe('a hostname with a single route (checked without the trie)', () => {
     { id: 'exact', path: { type: 'Exact', value: '/exact' } },
     { id: 'regex', path: { type: 'RegularExpression', value: '/v[0-9]+/.*' } },
     { id: 'method', path: { type: 'PathPrefix', value: '/v2' }, method: 'POST' },
+    {
+      id: 'header',
+      path: { type: 'PathPrefix', value: '/v2' },
+      headers: [{ type: 'Exact', name: 'x-v', value: '1' }],
+    },
+    {
+      id: 'query',
+      path: { type: 'Exact', value: '/exact' },
+      queryParams: [{ type: 'Exact', name: 'q', value: '1' }],
+    },
+  ];
+  const requestsTo = (path: string) => [
+    new TestRequest(path, {}, 'GET', 'a.example'),
+    new TestRequest(path, { 'x-v': '1' }, 'POST', 'a.example'),
+    new TestRequest(`${path}?q=1`, { 'x-v': '2' }, 'GET', 'a.example'),
   ];
   for (const single of singles) {
     it(`${single.id}: the same answers as through the trie`, () => {
@@ -180,10 +195,13 @@ describe('a hostname with a single route (checked without the trie)', () => {
         { ...single, hostnames: ['a.example'] },
         { id: 'never', hostnames: ['a.example'], method: 'NEVER' },
       ]);
-      for (const path of paths) {
-        const req = new TestRequest(path, {}, 'GET', 'a.example');
-        assert.equal(alone.find(req)?.value, withOther.find(req)?.value, `${single.id} on ${path}`);
+      let matched = 0;
+      for (const req of paths.flatMap(requestsTo)) {
+        const found = alone.find(req)?.value;
+        assert.equal(found, withOther.find(req)?.value, `${single.id} on ${req.method} ${req.path}`);
+        if (found !== undefined) matched++;
       }
+      assert.ok(matched > 0, `${single.id} matched nothing`);
     });
   }
 
