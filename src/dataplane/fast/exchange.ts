@@ -52,6 +52,8 @@ export class ProxyExchange implements UpstreamHandler, BodySink, ClientGone {
   private onClientDrain: (() => void) | undefined;
   private onUpstreamDrain: (() => void) | undefined;
   private dispatchedAt = 0;
+  /** Waiting in the pool for a connection (see UpstreamPool.acquire). */
+  private waiting = false;
 
   constructor(
     private readonly connection: FastConnection,
@@ -192,9 +194,21 @@ export class ProxyExchange implements UpstreamHandler, BodySink, ClientGone {
   }
 
   private dispatch(): void {
+    const upstream = this.pool.acquire(this, !this.request.hasBody);
+    if (upstream === undefined) this.waiting = true;
+    else this.send(upstream);
+  }
+
+  onUpstreamReady(connection: UpstreamConnection): void {
+    this.waiting = false;
+    if (this.done) connection.destroy();
+    else this.send(connection);
+  }
+
+  private send(upstream: UpstreamConnection): void {
     this.dispatchedAt = performance.now();
-    this.upstream = this.pool.acquire(this);
-    this.upstream.write(this.head);
+    this.upstream = upstream;
+    upstream.write(this.head);
     if (!this.request.hasBody) this.requestSent = true;
   }
 
@@ -222,6 +236,10 @@ export class ProxyExchange implements UpstreamHandler, BodySink, ClientGone {
 
   private settle(): void {
     this.done = true;
+    if (this.waiting) {
+      this.waiting = false;
+      this.pool.cancel(this);
+    }
     if (this.timer !== undefined) {
       clearTimeout(this.timer);
       this.timer = undefined;

@@ -3,6 +3,13 @@
 // takes the most recently used idle connection (so a few stay warm and the rest age out) or opens
 // one; a connection goes back to the pool only after a complete exchange on a response that
 // allows reuse. Idle connections close after IDLE_TIMEOUT_MS (checked by the shared sweeper).
+//
+// At most MAX_CONNECTING connects are in progress at once. Past that, a request without a body
+// waits (first come, first served) for the first connection to come free — released by an
+// exchange, or newly connected — instead of opening one more: when a thousand clients arrive
+// together, a few dozen connections then serve them where a thousand connects, each costing more
+// than many requests, would delay them all. Requests with a body never wait (nothing holds their
+// bytes meanwhile).
 
 import { connect, type Socket } from 'node:net';
 import {
@@ -27,6 +34,8 @@ export interface UpstreamHandler {
   flush(): void;
   /** The connection failed; `phase` says how far the exchange had got. */
   onUpstreamError(phase: UpstreamFailure): void;
+  /** The connection a waiting exchange (see UpstreamPool.acquire) gets. */
+  onUpstreamReady(connection: UpstreamConnection): void;
 }
 
 /** `connect`: never connected; `idle-race`: a reused connection closed before any byte came. */
@@ -35,11 +44,16 @@ export type UpstreamFailure = 'connect' | 'idle-race' | 'reset' | 'malformed';
 const CONNECT_TIMEOUT_MS = 10_000;
 /** Idle connections are closed after this long (undici's default keep-alive is 4 s). */
 const IDLE_TIMEOUT_MS = 4_000;
+/** Connects in progress per endpoint before requests without a body wait for a connection. */
+export const MAX_CONNECTING = 16;
 
 export class UpstreamPool {
   private readonly idle: UpstreamConnection[] = [];
   /** Every open connection, idle or not. */
   private readonly connections = new Set<UpstreamConnection>();
+  /** Exchanges waiting for a connection, oldest first. */
+  private readonly waiting: UpstreamHandler[] = [];
+  private connecting = 0;
   private closed = false;
   private readonly sweep: Sweep;
 
@@ -50,27 +64,59 @@ export class UpstreamPool {
     this.sweep = everySecond((now) => this.closeIdleSince(now - IDLE_TIMEOUT_MS));
   }
 
-  /** A connection for one exchange: an idle one, or a new one (its connect is in progress). */
-  acquire(handler: UpstreamHandler): UpstreamConnection {
+  /**
+   * A connection for one exchange: an idle one, or a new one (its connect is in progress). When
+   * `canWait` and enough connects are in progress already: undefined, and the connection comes
+   * later through handler.onUpstreamReady (or an error through onUpstreamError).
+   */
+  acquire(handler: UpstreamHandler, canWait: boolean): UpstreamConnection | undefined {
     const reused = this.idle.pop();
     if (reused !== undefined) {
       reused.begin(handler, true);
       return reused;
     }
-    const fresh = new UpstreamConnection(this);
-    this.connections.add(fresh);
-    fresh.begin(handler, false);
-    return fresh;
+    if (canWait && this.connecting >= MAX_CONNECTING && !this.closed) {
+      this.waiting.push(handler);
+      return undefined;
+    }
+    return this.open(handler);
+  }
+
+  /** A waiting exchange that no longer wants a connection (its client left, or it timed out). */
+  cancel(handler: UpstreamHandler): void {
+    const index = this.waiting.indexOf(handler);
+    if (index !== -1) this.waiting.splice(index, 1);
   }
 
   /** Back to the pool after a complete exchange; closed instead when the pool is. */
   release(connection: UpstreamConnection): void {
+    const next = this.waiting.shift();
+    if (next !== undefined) {
+      // After the read that completed the previous response has been handled.
+      queueMicrotask(() => handOver(connection, next));
+      return;
+    }
     if (this.closed) {
       connection.destroy();
       return;
     }
     connection.idleSince = coarseNow();
     this.idle.push(connection);
+  }
+
+  /** A connect finished, either way: the oldest waiting exchange may open the next one. */
+  connectDone(): void {
+    this.connecting--;
+    const next = this.waiting.shift();
+    if (next !== undefined) next.onUpstreamReady(this.open(next));
+  }
+
+  private open(handler: UpstreamHandler): UpstreamConnection {
+    const fresh = new UpstreamConnection(this);
+    this.connecting++;
+    this.connections.add(fresh);
+    fresh.begin(handler, false);
+    return fresh;
   }
 
   forget(connection: UpstreamConnection): void {
@@ -81,6 +127,11 @@ export class UpstreamPool {
 
   get idleCount(): number {
     return this.idle.length;
+  }
+
+  /** Exchanges waiting for a connection. */
+  get waitingCount(): number {
+    return this.waiting.length;
   }
 
   /** Connections open, idle or busy. */
@@ -95,9 +146,10 @@ export class UpstreamPool {
     for (const connection of this.idle.splice(0)) connection.destroy();
   }
 
-  /** Closes every connection now, busy ones included (their exchanges fail). */
+  /** Closes every connection now, busy ones included (their exchanges fail, waiting ones too). */
   destroy(): void {
     this.close();
+    for (const handler of this.waiting.splice(0)) handler.onUpstreamError('connect');
     for (const connection of this.connections) connection.destroy();
   }
 
@@ -107,6 +159,11 @@ export class UpstreamPool {
       (this.idle.shift() as UpstreamConnection).destroy();
     }
   }
+}
+
+function handOver(connection: UpstreamConnection, handler: UpstreamHandler): void {
+  connection.begin(handler, true);
+  handler.onUpstreamReady(connection);
 }
 
 export class UpstreamConnection {
@@ -129,6 +186,7 @@ export class UpstreamConnection {
     this.socket.once('connect', () => {
       this.connected = true;
       this.socket.setTimeout(0);
+      pool.connectDone();
     });
     this.socket.once('timeout', () => this.socket.destroy());
     this.socket.on('error', () => this.socket.destroy());
@@ -230,6 +288,7 @@ export class UpstreamConnection {
 
   private onClose(): void {
     this.pool.forget(this);
+    if (!this.connected) this.pool.connectDone();
     // A response without framing (no length, not chunked) ends when the connection does.
     if (this.handler !== undefined && this.received && !this.complete) this.parser.finish();
     this.parser.close();
