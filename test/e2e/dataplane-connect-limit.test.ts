@@ -88,6 +88,10 @@ describe('upstream connects in progress are limited', { skip: process.platform !
     await new Promise((resolve) => setTimeout(resolve, 200));
     assert.equal(pending(), MAX_CONNECTING);
     assert.ok(socketsTo(backendPort) <= MAX_CONNECTING + 2, `${socketsTo(backendPort)} sockets`);
+    // Each request has a connection of its own or waits: the stats count the waiting ones.
+    const slow = plane.stats().upstreams.find((u) => u.cluster === 'slow');
+    assert.equal((slow?.queued ?? 0) + (slow?.connections ?? 0), count);
+    assert.ok((slow?.queued ?? 0) >= count - MAX_CONNECTING - 2);
 
     // A request with a body does not wait: it opens one more.
     const post = send(port, { path: '/upload', method: 'POST', body: Buffer.from('x'.repeat(100)) });

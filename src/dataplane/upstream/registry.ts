@@ -92,6 +92,7 @@ export function addPoolStats(endpoint: Endpoint, into: PoolStats): void {
     into.connections += pool.openCount;
     into.idle += pool.idleCount;
     into.active += pool.openCount - pool.idleCount;
+    into.queued += pool.waitingCount;
   }
   const dispatcher = endpoint.dispatcher;
   if (dispatcher instanceof Pool) {
