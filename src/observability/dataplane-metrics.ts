@@ -172,11 +172,9 @@ export class DataPlaneMetrics implements DataPlaneObserver {
       return this.seriesFor(record.gateway, record.route, record.rule, record.backend);
     let series = target[SERIES];
     if (series !== undefined && series.owner === this && series.backend === record.backend) return series;
-    const kept = series !== undefined;
     series = this.seriesFor(record.gateway, record.route, record.rule, record.backend);
     // Not enumerable: the configuration objects compare and print as before.
-    if (kept) target[SERIES] = series;
-    else Object.defineProperty(target, SERIES, { value: series, writable: true, configurable: true });
+    Object.defineProperty(target, SERIES, { value: series, writable: true, configurable: true });
     return series;
   }
 

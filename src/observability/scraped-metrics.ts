@@ -71,8 +71,9 @@ export class ScrapedCounter extends ScrapedMetric {
 
 /**
  * Observations of one label set: the count and the sum, then per-bucket counts (not cumulative),
- * kept in `cells` from `offset` on; an observation of a short time touches only the first few. Many histograms can share one array (see NumberSlab), which costs far
- * less memory than an array each when there are thousands of label sets.
+ * kept in `cells` from `offset` on; an observation of a short time touches only the first few.
+ * Many histograms can share one array (see NumberSlab), which costs far less memory than an array
+ * each when there are thousands of label sets.
  */
 export class HistogramData {
   readonly cells: Float64Array;

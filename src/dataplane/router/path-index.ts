@@ -41,9 +41,10 @@ export class PathIndex<T> {
   /** Entries must be added in precedence order. */
   add(entry: RouteEntry<T>): void {
     this.count++;
-    this.only = this.count === 1 ? entry : undefined;
     const { path, prefix } = entry.match;
+    this.only = undefined;
     if (this.count === 1) {
+      this.only = entry;
       this.onlyType = path.type;
       this.onlyPath = path.type === 'PathPrefix' ? prefix : path.value;
       this.onlyPlain = isPlain(entry.match);
@@ -108,10 +109,8 @@ export class PathIndex<T> {
  */
 function pathMatches(type: PathType, value: string, path: string): boolean {
   if (type === 'Exact') return path === value;
-  if (type !== 'PathPrefix') return true; // a regex is checked by matchesRequest
-  const prefix = value;
-  if (prefix === '') return true;
-  return path.startsWith(prefix) && (path.length === prefix.length || path.charCodeAt(prefix.length) === 47);
+  if (type !== 'PathPrefix' || value === '') return true; // a regex is checked by matchesRequest
+  return path.startsWith(value) && (path.length === value.length || path.charCodeAt(value.length) === 47);
 }
 
 /** Nothing but the path to check: matchesRequest would always say yes. */
