@@ -6,9 +6,12 @@
  * measured from the time it was due, not from when it was written: a stalled proxy therefore shows
  * its stall in the tail instead of slowing the generator down (no coordinated omission). Requests
  * that fail or are still unanswered when the run ends count as infinitely slow in the percentiles.
- * The run is bounded: rate * seconds requests, and at most `timeout` seconds of draining afterwards.
+ * The run is bounded: rate * (warmup + seconds) requests, and at most `timeout` seconds of draining
+ * afterwards. The first `warmup` seconds of requests are sent at the same rate but left out of the
+ * percentiles (new connections, first-use page faults and JIT warm-up are not the steady-state tail
+ * this measures); their failures still count.
  *
- * usage: loadgen <port> <rate> <seconds> <connections> <host> <path> <timeout-seconds>
+ * usage: loadgen <port> <rate> <seconds> <connections> <host> <path> <timeout-seconds> [warmup-seconds]
  * prints one JSON object on stdout.
  */
 #define _GNU_SOURCE
@@ -140,17 +143,18 @@ static long long pct_us(const uint64_t *sorted, long total, double p) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 8) {
-    fprintf(stderr, "usage: %s port rate seconds connections host path timeout\n", argv[0]);
+  if (argc != 8 && argc != 9) {
+    fprintf(stderr, "usage: %s port rate seconds connections host path timeout [warmup]\n", argv[0]);
     return 2;
   }
   port = atoi(argv[1]);
   double rate = atof(argv[2]), seconds = atof(argv[3]), timeout = atof(argv[7]);
+  double warmup = argc == 9 ? atof(argv[8]) : 0;
   conn_count = atoi(argv[4]);
   request_len = (size_t)snprintf(request_text, sizeof request_text,
                                  "GET %s HTTP/1.1\r\nHost: %s\r\n\r\n", argv[6], argv[5]);
-  long total = (long)(rate * seconds);
-  if (total <= 0 || conn_count <= 0 || request_len >= sizeof request_text) return 2;
+  long warm = (long)(rate * warmup), total = warm + (long)(rate * seconds);
+  if (total <= warm || warm < 0 || conn_count <= 0 || request_len >= sizeof request_text) return 2;
 
   latency_ns = malloc(sizeof(uint64_t) * (size_t)total);
   long *queue = malloc(sizeof(long) * (size_t)total);
@@ -178,7 +182,7 @@ int main(int argc, char **argv) {
 
   double interval_ns = 1e9 / rate;
   uint64_t start = now_ns() + 1000000; /* 1 ms from now */
-  uint64_t deadline = start + (uint64_t)((seconds + timeout) * 1e9);
+  uint64_t deadline = start + (uint64_t)((warmup + seconds + timeout) * 1e9);
   long next = 0, q_head = 0, q_tail = 0, inflight = 0;
   uint64_t max_lag = 0;
   struct epoll_event events[256];
@@ -258,13 +262,14 @@ int main(int argc, char **argv) {
     }
   }
 
-  qsort(latency_ns, (size_t)total, sizeof(uint64_t), cmp_u64);
-  long unanswered = total - completed;
-  printf("{\"rate\":%.0f,\"seconds\":%.3f,\"connections\":%d,\"scheduled\":%ld,\"completed\":%ld,"
-         "\"non2xx\":%ld,\"errors\":%ld,\"unanswered\":%ld,\"maxSendLagUs\":%llu,"
+  uint64_t *measured = latency_ns + warm;
+  long count = total - warm, unanswered = total - completed;
+  qsort(measured, (size_t)count, sizeof(uint64_t), cmp_u64);
+  printf("{\"rate\":%.0f,\"seconds\":%.3f,\"warmupSeconds\":%.3f,\"connections\":%d,\"scheduled\":%ld,"
+         "\"completed\":%ld,\"non2xx\":%ld,\"errors\":%ld,\"unanswered\":%ld,\"maxSendLagUs\":%llu,"
          "\"p50Us\":%lld,\"p90Us\":%lld,\"p99Us\":%lld,\"p999Us\":%lld,\"maxUs\":%lld}\n",
-         rate, seconds, conn_count, total, completed, non2xx, errors, unanswered,
-         (unsigned long long)(max_lag / 1000), pct_us(latency_ns, total, 50), pct_us(latency_ns, total, 90),
-         pct_us(latency_ns, total, 99), pct_us(latency_ns, total, 99.9), pct_us(latency_ns, total, 100));
+         rate, seconds, warmup, conn_count, total, completed, non2xx, errors, unanswered,
+         (unsigned long long)(max_lag / 1000), pct_us(measured, count, 50), pct_us(measured, count, 90),
+         pct_us(measured, count, 99), pct_us(measured, count, 99.9), pct_us(measured, count, 100));
   return 0;
 }

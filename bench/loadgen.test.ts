@@ -35,7 +35,7 @@ const run = { seconds: 1, host: 'bench.test', path: '/x', timeoutSeconds: 2 };
 
 test('parses the JSON line and keeps "not completed" as Infinity', () => {
   const r = parseLoadgen(
-    'noise\n{"rate":10,"seconds":1,"connections":1,"scheduled":10,"completed":9,"non2xx":0,"errors":1,' +
+    'noise\n{"rate":10,"seconds":1,"warmupSeconds":0,"connections":1,"scheduled":10,"completed":9,"non2xx":0,"errors":1,' +
       '"unanswered":1,"maxSendLagUs":5,"p50Us":120,"p90Us":300,"p99Us":-1,"p999Us":-1,"maxUs":-1}\n',
   );
   assert.equal(r.completed, 9);
@@ -86,6 +86,25 @@ test('a stall shows in the tail: latency counts from the due time, not the send 
   assert.ok(r.maxUs >= 490_000, `max ${r.maxUs} us`);
   assert.ok(r.p90Us >= 150_000, `p90 ${r.p90Us} us`);
   assert.ok(r.maxSendLagUs >= 400_000, `send lag ${r.maxSendLagUs} us`);
+});
+
+test('the warm-up is sent at the rate and counted, but its latencies stay out of the percentiles', {
+  skip: !hasGcc,
+}, async () => {
+  let n = 0;
+  const port = await listen((_req, res) => {
+    n++;
+    if (n === 1) setTimeout(() => res.end('ok'), 300);
+    else res.end('ok');
+  });
+  // the same 300 ms stall as above, but inside a 0.5 s warm-up: the measured second is quiet
+  const r = await runLoadgen(binary, { ...run, port, rate: 200, connections: 1, warmupSeconds: 0.5 }, [0]);
+  assert.equal(r.warmupSeconds, 0.5);
+  assert.equal(r.scheduled, 300);
+  assert.equal(r.completed, 300);
+  assert.equal(n, 300);
+  assert.ok(r.maxUs < 100_000, `max ${r.maxUs} us`);
+  assert.ok(r.maxSendLagUs >= 250_000, `send lag ${r.maxSendLagUs} us`);
 });
 
 test('requests that never get an answer are unanswered, not dropped', { skip: !hasGcc }, async () => {

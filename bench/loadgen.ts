@@ -8,8 +8,11 @@ import { runPinned } from './procs.js';
 
 export interface FixedRateResult {
   rate: number;
+  /** Seconds measured, after `warmupSeconds` sent at the same rate and left out of the percentiles. */
   seconds: number;
+  warmupSeconds: number;
   connections: number;
+  /** Every request sent, the warm-up's included; so are completed, non2xx, errors and unanswered. */
   scheduled: number;
   completed: number;
   non2xx: number;
@@ -18,7 +21,10 @@ export interface FixedRateResult {
   unanswered: number;
   /** Largest delay between a request's due time and its write: > 0 means it waited for a connection. */
   maxSendLagUs: number;
-  /** Latency from the due time, in microseconds; -1 means that rank was a failed or unanswered request. */
+  /**
+   * Latency from the due time over the measured seconds, in microseconds; -1 means that rank was a
+   * failed or unanswered request.
+   */
   p50Us: number;
   p90Us: number;
   p99Us: number;
@@ -29,6 +35,7 @@ export interface FixedRateResult {
 const FIELDS = [
   'rate',
   'seconds',
+  'warmupSeconds',
   'connections',
   'scheduled',
   'completed',
@@ -76,12 +83,12 @@ export interface FixedRateRun {
   host: string;
   path: string;
   timeoutSeconds: number;
+  warmupSeconds?: number;
 }
 
 export function loadgenArgs(run: FixedRateRun): string[] {
-  return [run.port, run.rate, run.seconds, run.connections, run.host, run.path, run.timeoutSeconds].map(
-    String,
-  );
+  const args = [run.port, run.rate, run.seconds, run.connections, run.host, run.path, run.timeoutSeconds];
+  return [...args, ...(run.warmupSeconds ? [run.warmupSeconds] : [])].map(String);
 }
 
 export async function runLoadgen(
