@@ -149,15 +149,15 @@ export function fixedRate(env: ScenarioEnv): Promise<ScenarioResult> {
         const { result, cpuSeconds } = await withCpu(t.proxy.roots, () =>
           runLoadgen(env.loadgen, { ...run, port: t.proxy.port }, ctx.cpus.load),
         );
+        const loadSeconds = result.seconds + result.warmupSeconds;
         return {
-          achievedRps: result.completed / (result.seconds + result.warmupSeconds),
+          achievedRps: result.completed / loadSeconds,
           p50Ms: usToMs(result.p50Us),
           p99Ms: usToMs(result.p99Us),
           p999Ms: usToMs(result.p999Us),
           maxMs: usToMs(result.maxUs),
           failed: result.errors + result.non2xx + result.unanswered,
-          cpuPercent:
-            cpuSeconds === undefined ? undefined : (100 * cpuSeconds) / (result.seconds + result.warmupSeconds),
+          cpuPercent: cpuSeconds === undefined ? undefined : (100 * cpuSeconds) / loadSeconds,
         };
       },
       env.log,
