@@ -61,12 +61,14 @@ test('HAProxy map keys are host + path prefix with its slash', () => {
 
 test('serve gets only the flags its --help lists', () => {
   const cpus = { proxy: [0, 1], load: [2, 3] };
-  const some = { main: 'x', flags: new Set(['--admin-address', '--workers']) };
+  const some = { main: 'x', flags: new Set(['--admin-address', '--workers', '--keep-alive-timeout']) };
   assert.deepEqual(gatehouseFlags({ gatehouse: some, cpus }, 9901), [
     '--admin-address',
     '127.0.0.1:9901',
     '--workers',
     '2',
+    '--keep-alive-timeout',
+    '300s',
   ]);
   assert.deepEqual(gatehouseFlags({ gatehouse: { main: 'x', flags: new Set() }, cpus }, 1), []);
 });

@@ -288,6 +288,8 @@ export function gatehouseFlags(
   if (has('--log-level')) out.push('--log-level', 'warn');
   if (has('--access-log')) out.push('--access-log', 'off');
   if (has('--workers')) out.push('--workers', String(workers));
+  // HAProxy and nginx get 300 s too (configs/): idle client connections stay open alike
+  if (has('--keep-alive-timeout')) out.push('--keep-alive-timeout', '300s');
   return out;
 }
 

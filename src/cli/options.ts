@@ -3,6 +3,7 @@
 
 import { isIP } from 'node:net';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_KEEP_ALIVE_TIMEOUT_MS } from '../dataplane/types.js';
 import type { LogFormat } from '../observability/logger.js';
 import { DEFAULT_DRAIN_DELAY_MS, DEFAULT_DRAIN_PROGRESS_MS } from '../runtime/defaults.js';
 import { parseDuration } from '../translator/durations.js';
@@ -65,6 +66,8 @@ export interface ServingFlags extends LoggingFlags, OperatingFlags {
   addressPool?: string;
   adminAddress: string;
   adminAllowRemote: boolean;
+  /** Milliseconds. */
+  keepAliveTimeout: number;
 }
 
 export interface OperatingFlags {
@@ -92,7 +95,14 @@ export function addServingOptions(command: Command): Command {
       'admin endpoint (health, readiness, metrics, status, config, drain)',
       DEFAULT_ADMIN_ADDRESS,
     )
-    .option('--admin-allow-remote', 'allow the admin endpoint on a non-loopback address', false);
+    .option('--admin-allow-remote', 'allow the admin endpoint on a non-loopback address', false)
+    .addOption(
+      durationOption(
+        '--keep-alive-timeout <duration>',
+        'close client connections idle this long between requests',
+        DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+      ),
+    );
 }
 
 /** Logging, drain and access-log options: added last, so every command's help ends alike. */

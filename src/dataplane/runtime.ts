@@ -16,14 +16,15 @@ import type { CompiledPort } from './config/types.js';
 import { type BoundServer, type HttpEngine, RETIRE_GRACE_MS } from './listener/bound-server.js';
 import { PlainServer } from './listener/plain-server.js';
 import { SecureServer } from './listener/secure-server.js';
-import type {
-  ApplyReport,
-  DataPlane,
-  DataPlaneObserver,
-  DataPlaneOptions,
-  DataPlaneStats,
-  GatewayBindReport,
-  UpstreamStats,
+import {
+  type ApplyReport,
+  type DataPlane,
+  type DataPlaneObserver,
+  type DataPlaneOptions,
+  type DataPlaneStats,
+  DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+  type GatewayBindReport,
+  type UpstreamStats,
 } from './types.js';
 import type { ClusterTarget } from './upstream/balancer.js';
 import { addPoolStats, UpstreamRegistry } from './upstream/registry.js';
@@ -48,6 +49,7 @@ class DataPlaneRuntime implements DataPlane {
   private readonly defaultBind: string;
   private readonly pool: AddressPool | undefined;
   private readonly httpEngine: HttpEngine;
+  private readonly keepAliveTimeoutMs: number;
   private readonly reusePort: boolean;
   private readonly registry: UpstreamRegistry;
   private readonly certificates: CertificateStore;
@@ -68,6 +70,7 @@ class DataPlaneRuntime implements DataPlane {
     this.defaultBind = options.defaultBind || '0.0.0.0';
     this.pool = options.addressPool ? new AddressPool(options.addressPool) : undefined;
     this.httpEngine = options.httpEngine ?? 'fast';
+    this.keepAliveTimeoutMs = options.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_TIMEOUT_MS;
     this.reusePort = options.reusePort ?? false;
     this.registry = new UpstreamRegistry(this.logger);
     this.certificates = new CertificateStore(this.logger);
@@ -208,8 +211,8 @@ class DataPlaneRuntime implements DataPlane {
       const { address, port, config } = binding;
       const server =
         config.protocol === 'HTTPS'
-          ? new SecureServer(address, port, config, this.observer)
-          : new PlainServer(address, port, config, this.observer, this.httpEngine);
+          ? new SecureServer(address, port, config, this.keepAliveTimeoutMs, this.observer)
+          : new PlainServer(address, port, config, this.keepAliveTimeoutMs, this.observer, this.httpEngine);
       opening.push(
         server.listen(this.reusePort).then(
           () => {

@@ -4,6 +4,13 @@
 
 import type { IR } from '../ir/types.js';
 
+/**
+ * How long a client's keep-alive connection may sit idle between requests: above the idle timeout
+ * of the load balancers usually put in front (60 s), so they never reuse a connection the gateway
+ * is closing; nginx's default too. (Kept here, in a module without runtime imports, for the CLI.)
+ */
+export const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 75_000;
+
 export interface DataPlaneOptions {
   /** Address bound by Gateways with no spec.addresses and no pool (default 0.0.0.0). */
   defaultBind: string;
@@ -14,6 +21,8 @@ export interface DataPlaneOptions {
    * parser and pooled upstream sockets) or 'node' (node:http with undici).
    */
   httpEngine?: 'fast' | 'node';
+  /** How long an HTTP/1.x client connection may stay idle between requests (default 75 s). */
+  keepAliveTimeoutMs?: number;
   /**
    * Several processes serve the same ports (`serve --workers`): each binds its own socket with
    * SO_REUSEPORT where Node supports it (>= 22.12), else node:cluster shares the primary's.

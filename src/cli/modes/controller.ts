@@ -46,6 +46,7 @@ export async function runController(flags: ControllerFlags): Promise<void> {
   });
   const dataPlane = createDataPlane({
     defaultBind: flags.bind,
+    keepAliveTimeoutMs: flags.keepAliveTimeout,
     ...(flags.addressPool ? { addressPool: flags.addressPool } : {}),
     logger: root,
     ...(ops.dataPlaneObserver ? { observer: ops.dataPlaneObserver } : {}),

@@ -63,6 +63,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
 function serveDataPlane(flags: ServeFlags, ops: Operations): DataPlane {
   const options = {
     defaultBind: flags.bind,
+    keepAliveTimeoutMs: flags.keepAliveTimeout,
     ...(flags.addressPool ? { addressPool: flags.addressPool } : {}),
   };
   if (flags.workers > 1) {

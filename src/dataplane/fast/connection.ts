@@ -43,7 +43,9 @@ const CONTINUE = 'HTTP/1.1 100 Continue\r\n\r\n';
 export class FastConnection {
   readonly clientAddress: string | undefined;
   /** coarseNow() of the last bytes received. */
-  lastActive = coarseNow();
+  private lastActive = coarseNow();
+  /** Bytes arrived since the last response ended: part of the next head may be here. */
+  private headStarted = false;
   private readonly parser: HttpParser;
   private readonly writer: SocketWriter;
   /** The request being answered. */
@@ -110,6 +112,7 @@ export class FastConnection {
   /** After each parse: errors, and the bytes that follow a WebSocket upgrade head. */
   private afterParse(result: number | ParseError, chunk: Buffer | undefined): void {
     this.lastActive = coarseNow();
+    this.headStarted = true;
     if (isParseError(result)) {
       this.onParseError(result);
       return;
@@ -188,8 +191,17 @@ export class FastConnection {
       this.begin(next);
       return;
     }
+    this.headStarted = false;
     this.resumeFor(PAUSED_FOR_QUEUE);
     if (this.websocket !== undefined) this.tryUpgrade();
+  }
+
+  /**
+   * Closes the connection if it is idle and received nothing since the limit that applies: `headLimit`
+   * once part of a request head has arrived (a stalled head), else `keepAliveLimit`.
+   */
+  expireIdle(keepAliveLimit: number, headLimit: number): void {
+    if (this.lastActive <= (this.headStarted ? headLimit : keepAliveLimit)) this.closeIfIdle();
   }
 
   /** Closes the connection if it is idle (draining listeners, idle timeouts). */

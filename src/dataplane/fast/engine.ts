@@ -1,7 +1,7 @@
 // The fast HTTP/1.1 engine of one plain listener: takes the connections the listener has sniffed
-// as HTTP/1.x, keeps them (to drain or close them), closes those idle for longer than
-// KEEP_ALIVE_TIMEOUT_MS, and hands each request to handle.ts and each WebSocket upgrade to the
-// tunnel of upgrade.ts.
+// as HTTP/1.x, keeps them (to drain or close them), closes those idle for longer than the
+// keep-alive timeout (or silent for HEAD_STALL_TIMEOUT_MS inside a request head), and hands each
+// request to handle.ts and each WebSocket upgrade to the tunnel of upgrade.ts.
 
 import type { Socket } from 'node:net';
 import type { CompiledPort } from '../config/types.js';
@@ -13,8 +13,8 @@ import { headerObject } from './head.js';
 import type { FastRequest } from './request.js';
 import { everySecond, type Sweep } from './sweeper.js';
 
-/** Idle keep-alive connections (and heads that stall) are closed after this (node:http's default). */
-export const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+/** A connection that received part of a request head and then nothing for this long is closed. */
+export const HEAD_STALL_TIMEOUT_MS = 5_000;
 
 export class FastEngine implements FastListener {
   retired = false;
@@ -24,8 +24,13 @@ export class FastEngine implements FastListener {
   constructor(
     private readonly currentConfig: () => CompiledPort,
     private readonly exchanges: ExchangeSet,
+    keepAliveTimeoutMs: number,
   ) {
-    this.sweep = everySecond((now) => this.closeIdle(now - KEEP_ALIVE_TIMEOUT_MS));
+    this.sweep = everySecond((now) => {
+      for (const connection of this.connections) {
+        connection.expireIdle(now - keepAliveTimeoutMs, now - HEAD_STALL_TIMEOUT_MS);
+      }
+    });
   }
 
   get config(): CompiledPort {
@@ -64,10 +69,8 @@ export class FastEngine implements FastListener {
     this.sweep.cancel();
   }
 
-  /** Closes the idle connections that received nothing since `limit` (all idle ones by default). */
-  closeIdle(limit = Number.POSITIVE_INFINITY): void {
-    for (const connection of this.connections) {
-      if (connection.lastActive <= limit) connection.closeIfIdle();
-    }
+  /** Closes every idle connection (draining). */
+  closeIdle(): void {
+    for (const connection of this.connections) connection.closeIfIdle();
   }
 }

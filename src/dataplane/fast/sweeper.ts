@@ -2,6 +2,11 @@
 // sides, heads that take too long), instead of a timer per connection or per request. The clock it
 // keeps (`coarseNow`, in ms, refreshed each second) is what those checks compare against, so the
 // request path never reads the time for them.
+//
+// The checks run in the event loop's check phase, after its poll phase, not in the timers phase
+// before it: a request that reached an idle connection while the loop was busy is read first, so
+// the connection is no longer idle, instead of being closed with the request unread (the client
+// would get a reset for a request it may not retry).
 
 export interface Sweep {
   cancel(): void;
@@ -36,6 +41,10 @@ export function everySecond(check: (now: number) => void): Sweep {
 }
 
 function tick(): void {
+  setImmediate(runChecks).unref();
+}
+
+function runChecks(): void {
   now = performance.now();
   for (const check of sweeps) check(now);
 }

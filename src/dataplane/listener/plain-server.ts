@@ -52,18 +52,19 @@ export class PlainServer implements BoundServer {
     readonly address: string,
     readonly port: number,
     config: CompiledPort,
+    keepAliveTimeoutMs: number,
     observer?: DataPlaneObserver,
     engine: HttpEngine = 'fast',
   ) {
     this.config = config;
     this.sockets = new SocketSet(observer, config.gateway, 'HTTP');
     this.exchanges = new ExchangeSet(observer, () => this.closeIdleSoon());
-    if (engine === 'fast') this.fast = new FastEngine(() => this.config, this.exchanges);
+    if (engine === 'fast') this.fast = new FastEngine(() => this.config, this.exchanges, keepAliveTimeoutMs);
     const onRequest = (req: ClientRequest, res: ClientResponse) => {
       if (this.retired && 'shouldKeepAlive' in res) res.shouldKeepAlive = false;
       serveRequest(this.config, req, res, this.exchanges);
     };
-    this.http1 = createHttpServer(onRequest);
+    this.http1 = createHttpServer({ keepAliveTimeout: keepAliveTimeoutMs }, onRequest);
     this.http1.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
       serveUpgrade(this.config, req, socket, head, this.exchanges),
     );

@@ -22,9 +22,6 @@ import { serveUpgrade } from '../upgrade.js';
 import { AcceptHandles } from './accept-handles.js';
 import { type BoundServer, bindAccepting, SocketSet, stopAccepting } from './bound-server.js';
 
-/** Idle keep-alive of HTTP/1.1 connections (node:http's default; the http2 server has none). */
-const KEEP_ALIVE_TIMEOUT_MS = 5_000;
-
 export class SecureServer implements BoundServer {
   readonly protocol = 'HTTPS';
   private config: CompiledPort;
@@ -42,6 +39,8 @@ export class SecureServer implements BoundServer {
     readonly address: string,
     readonly port: number,
     config: CompiledPort,
+    /** Idle keep-alive of HTTP/1.1 connections (the http2 server has none). */
+    keepAliveTimeoutMs: number,
     observer?: DataPlaneObserver,
   ) {
     this.config = config;
@@ -55,7 +54,7 @@ export class SecureServer implements BoundServer {
       { allowHTTP1: true, SNICallback: (name, cb) => cb(null, this.contextFor(name)) },
       onRequest,
     );
-    Object.assign(this.server, { keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS });
+    Object.assign(this.server, { keepAliveTimeout: keepAliveTimeoutMs });
     this.acceptHandles = new AcceptHandles(this.server);
     this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
       serveUpgrade(this.config, req, socket, head, this.exchanges),
