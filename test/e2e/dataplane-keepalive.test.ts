@@ -62,7 +62,7 @@ async function startPlane(backend: EchoBackend, options: Partial<DataPlaneOption
   const plane = startDataPlane(options);
   await plane.applyOk(
     buildIr(
-      [gateway('gw', [httpPort(port, [listener('http', null, [route(forwardTo('v1'), { prefix: '/' })])])])],
+      [gateway('gw', [httpPort(port, [listener('http', null, [route(forwardTo('v1'), { prefix: '/x' })])])])],
       [cluster('v1', [backend.endpoint])],
     ),
   );
@@ -97,16 +97,20 @@ describe('idle client connections', { concurrency: true }, () => {
       planes.push(plane);
       const idle = await Client.open(port);
       await idle.request(1);
+      // answered by the gateway itself (no route): the response ends within the read of the request
+      const answered = await Client.open(port);
+      answered.socket.write('GET /none HTTP/1.1\r\nhost: a\r\n\r\n');
+      await until(() => answered.text.includes('HTTP/1.1 404'));
       const stalled = await Client.open(port);
       await stalled.request(1);
       stalled.socket.write('GET /x HTTP/1.1\r\nhost:');
       await sleep(7_000);
       assert.equal(idle.closed, false, 'an idle connection outlives the old 5 s timeout');
+      assert.equal(answered.closed, false, 'so does one whose last response came from the gateway itself');
       await idle.request(2);
       // node:http bounds a head by its headersTimeout (60 s) instead
       if (httpEngine === 'fast') assert.equal(stalled.closed, true, 'a head silent for 5 s is closed');
-      idle.socket.destroy();
-      stalled.socket.destroy();
+      for (const client of [idle, answered, stalled]) client.socket.destroy();
     });
   }
 });

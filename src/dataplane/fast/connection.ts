@@ -44,8 +44,10 @@ export class FastConnection {
   readonly clientAddress: string | undefined;
   /** coarseNow() of the last bytes received. */
   private lastActive = coarseNow();
-  /** Bytes arrived since the last response ended: part of the next head may be here. */
+  /** Part of a request head may be here: bytes arrived and no head completed since the last response. */
   private headStarted = false;
+  /** A head completed during the current parse (the bytes read are not a stalled head). */
+  private headCompleted = false;
   private readonly parser: HttpParser;
   private readonly writer: SocketWriter;
   /** The request being answered. */
@@ -112,7 +114,8 @@ export class FastConnection {
   /** After each parse: errors, and the bytes that follow a WebSocket upgrade head. */
   private afterParse(result: number | ParseError, chunk: Buffer | undefined): void {
     this.lastActive = coarseNow();
-    this.headStarted = true;
+    this.headStarted = !this.headCompleted;
+    this.headCompleted = false;
     if (isParseError(result)) {
       this.onParseError(result);
       return;
@@ -227,6 +230,7 @@ export class FastConnection {
     }
     const target = this.partialUrl + (url ?? '');
     this.partialUrl = '';
+    this.headCompleted = true;
     if (this.lastRequestSeen) return 0;
     const request = new FastRequest(METHODS[method ?? -1] ?? 'GET', target, raw, major, minor, keepAlive);
     this.parsing = request;
