@@ -1,4 +1,4 @@
-// Idle client connections on plain listeners: the keep-alive timeout (DataPlaneOptions /
+// Idle client connections: the keep-alive timeout (DataPlaneOptions /
 // --keep-alive-timeout, 75 s by default) for connections between requests, the shorter limit for a
 // request head that stalls, and no request lost to the idle sweep: a request that reached an idle
 // connection while the event loop was busy is served, not answered with a reset.
@@ -8,10 +8,21 @@ import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { connect as tlsConnect } from 'node:tls';
 import type { DataPlaneOptions } from '../../src/dataplane/types.js';
 import { type EchoBackend, startEchoBackend } from '../fixtures/backend.js';
+import { createTestPki, type TestPki } from '../fixtures/certs.js';
 import { startDataPlane, type TestDataPlane } from '../fixtures/dataplane.js';
-import { buildIr, cluster, forwardTo, gateway, httpPort, listener, route } from '../fixtures/ir.js';
+import {
+  buildIr,
+  cluster,
+  forwardTo,
+  gateway,
+  httpPort,
+  httpsPort,
+  listener,
+  route,
+} from '../fixtures/ir.js';
 import { freePort } from '../fixtures/net.js';
 
 const REQUEST = 'GET /x HTTP/1.1\r\nhost: a\r\n\r\n';
@@ -40,6 +51,13 @@ class Client {
     return new Client(socket);
   }
 
+  /** HTTP/1.1 over TLS (ALPN http/1.1) to a listener whose certificate names `a`. */
+  static async openTls(port: number, ca: string): Promise<Client> {
+    const socket = tlsConnect({ host: '127.0.0.1', port, ca, servername: 'a', ALPNProtocols: ['http/1.1'] });
+    await once(socket, 'secureConnect');
+    return new Client(socket);
+  }
+
   /** Sends a request and waits for the n-th complete response on this connection. */
   async request(n: number): Promise<void> {
     this.socket.write(REQUEST);
@@ -57,15 +75,14 @@ async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void>
   while (!condition() && Date.now() < deadline) await sleep(10);
 }
 
-async function startPlane(backend: EchoBackend, options: Partial<DataPlaneOptions>) {
+async function startPlane(backend: EchoBackend, options: Partial<DataPlaneOptions>, pki?: TestPki) {
   const port = await freePort();
   const plane = startDataPlane(options);
-  await plane.applyOk(
-    buildIr(
-      [gateway('gw', [httpPort(port, [listener('http', null, [route(forwardTo('v1'), { prefix: '/x' })])])])],
-      [cluster('v1', [backend.endpoint])],
-    ),
-  );
+  const routes = [route(forwardTo('v1'), { prefix: '/x' })];
+  const portIr = pki
+    ? httpsPort(port, [listener('https', null, routes, [await pki.leaf('test/a', ['a'])])])
+    : httpPort(port, [listener('http', null, routes)]);
+  await plane.applyOk(buildIr([gateway('gw', [portIr])], [cluster('v1', [backend.endpoint])]));
   return { plane, port };
 }
 
@@ -80,6 +97,26 @@ describe('idle client connections', { concurrency: true }, () => {
   after(async () => {
     await Promise.all(planes.map((p) => p.close()));
     await backend.close();
+  });
+
+  it('HTTPS: HTTP/1.1 connections idle past the timeout are closed, and kept past 5 s by default', async () => {
+    const pki = await createTestPki();
+    try {
+      const short = await startPlane(backend, { keepAliveTimeoutMs: 1_000 }, pki);
+      const long = await startPlane(backend, {}, pki);
+      planes.push(short.plane, long.plane);
+      const closing = await Client.openTls(short.port, pki.ca);
+      const staying = await Client.openTls(long.port, pki.ca);
+      await closing.request(1);
+      await staying.request(1);
+      await sleep(7_000);
+      assert.equal(closing.closed, true, 'idle past 1 s: closed');
+      assert.equal(staying.closed, false, 'idle 7 s under the default: open');
+      await staying.request(2);
+      staying.socket.destroy();
+    } finally {
+      await pki.dispose();
+    }
   });
 
   for (const httpEngine of ['fast', 'node'] as const) {
