@@ -13,6 +13,7 @@ import { MAX_CONNECTING } from '../../src/dataplane/upstream/pool.js';
 import { startDataPlane, type TestDataPlane } from '../fixtures/dataplane.js';
 import { buildIr, cluster, forwardTo, gateway, httpPort, listener, route } from '../fixtures/ir.js';
 import { freePort, send } from '../fixtures/net.js';
+import { waitFor } from '../fixtures/wait.js';
 
 const BACKEND = `
 const http = require('node:http');
@@ -33,14 +34,6 @@ function socketsTo(port: number, state?: string): number {
     .slice(1)
     .map((line) => line.trim().split(/\s+/))
     .filter((f) => f[2]?.endsWith(`:${hex}`) && (state === undefined || f[3] === state)).length;
-}
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 describe('upstream connects in progress are limited', { skip: process.platform !== 'linux' }, () => {
@@ -84,7 +77,7 @@ describe('upstream connects in progress are limited', { skip: process.platform !
     const replies = Array.from({ length: count }, (_, i) => send(port, { path: `/wait/${i}` }));
     // The stopped backend's backlog takes a connect or two; the rest stay pending.
     const pending = () => socketsTo(backendPort, SYN_SENT);
-    await until(() => pending() >= MAX_CONNECTING, `${MAX_CONNECTING} connects`);
+    await waitFor(() => pending() >= MAX_CONNECTING, `${MAX_CONNECTING} connects`);
     await new Promise((resolve) => setTimeout(resolve, 200));
     assert.equal(pending(), MAX_CONNECTING);
     assert.ok(socketsTo(backendPort) <= MAX_CONNECTING + 2, `${socketsTo(backendPort)} sockets`);
@@ -95,7 +88,7 @@ describe('upstream connects in progress are limited', { skip: process.platform !
 
     // A request with a body does not wait: it opens one more.
     const post = send(port, { path: '/upload', method: 'POST', body: Buffer.from('x'.repeat(100)) });
-    await until(() => pending() === MAX_CONNECTING + 1, 'the POST connect');
+    await waitFor(() => pending() === MAX_CONNECTING + 1, 'the POST connect');
 
     // A waiting request still gets its route's timeout.
     const timedOut = await send(port, { path: '/timeout/x' });

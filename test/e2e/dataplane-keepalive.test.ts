@@ -24,6 +24,7 @@ import {
   route,
 } from '../fixtures/ir.js';
 import { freePort } from '../fixtures/net.js';
+import { waitFor } from '../fixtures/wait.js';
 
 const REQUEST = 'GET /x HTTP/1.1\r\nhost: a\r\n\r\n';
 
@@ -61,18 +62,13 @@ class Client {
   /** Sends a request and waits for the n-th complete response on this connection. */
   async request(n: number): Promise<void> {
     this.socket.write(REQUEST);
-    await until(() => this.responses >= n || this.closed);
+    await waitFor(() => this.responses >= n || this.closed, `response ${n}`);
     assert.equal(this.responses, n, `response ${n}; got: ${this.text}; error: ${this.error?.message}`);
   }
 
   get responses(): number {
     return this.text.split('HTTP/1.1 200 OK').length - 1;
   }
-}
-
-async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition() && Date.now() < deadline) await sleep(10);
 }
 
 async function startPlane(backend: EchoBackend, options: Partial<DataPlaneOptions>, pki?: TestPki) {
@@ -125,7 +121,7 @@ describe('idle client connections', { concurrency: true }, () => {
       planes.push(plane);
       const client = await Client.open(port);
       await client.request(1);
-      await until(() => client.closed, 4_000);
+      await waitFor(() => client.closed, 'the server to close the idle connection', 4_000);
       assert.equal(client.closed, true, 'the idle connection was closed');
     });
 
@@ -137,7 +133,7 @@ describe('idle client connections', { concurrency: true }, () => {
       // answered by the gateway itself (no route): the response ends within the read of the request
       const answered = await Client.open(port);
       answered.socket.write('GET /none HTTP/1.1\r\nhost: a\r\n\r\n');
-      await until(() => answered.text.includes('HTTP/1.1 404'));
+      await waitFor(() => answered.text.includes('HTTP/1.1 404'), 'the 404');
       const stalled = await Client.open(port);
       await stalled.request(1);
       stalled.socket.write('GET /x HTTP/1.1\r\nhost:');
@@ -178,7 +174,7 @@ describe('the idle sweep and a request that arrives while the event loop is busy
     while (Date.now() < busyUntil) {
       // the event loop is busy (a long synchronous task)
     }
-    await until(() => client.responses >= 2 || client.closed);
+    await waitFor(() => client.responses >= 2 || client.closed, 'the second response or a close');
     assert.equal(
       client.responses,
       2,

@@ -16,6 +16,9 @@ import type {
   Service,
 } from '../../src/resources/types.js';
 import { type ApiServer, type ApiServerOptions, startApiServer } from '../apiserver/index.js';
+import { waitFor } from '../fixtures/wait.js';
+
+export { waitFor };
 
 export const OURS = 'gatehouse.dev/gateway-controller';
 export const GW = 'gateway.networking.k8s.io';
@@ -75,15 +78,6 @@ function established(api: ApiServer): number {
     ),
   );
   return established.length;
-}
-
-/** Polls `check` (every 10 ms) until it holds; fails with `what` after `timeoutMs`. */
-export async function waitFor(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 export interface RecordedSnapshot {

@@ -61,7 +61,7 @@ export class FastEngine implements FastListener {
   /** Draining: idle connections close now, the others after their current response. */
   retire(): void {
     this.retired = true;
-    for (const connection of this.connections) connection.closeIfIdle();
+    this.closeIdle();
   }
 
   close(): void {
