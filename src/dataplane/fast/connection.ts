@@ -139,6 +139,11 @@ export class FastConnection {
     return this.writer.write(data);
   }
 
+  /** Hands held writes to the kernel; before the socket is written, ended or handed over another way. */
+  flushWrites(): void {
+    this.writer.flush();
+  }
+
   /** Writes body bytes; false when the caller should wait for `onceDrain`. */
   writeBuffer(chunk: Buffer): boolean {
     return this.writer.writeBytes(chunk);
@@ -186,6 +191,7 @@ export class FastConnection {
     if (!reusable || !this.keepsAlive(request)) {
       this.queue.length = 0;
       this.detached = true;
+      this.writer.flush();
       this.socket.end();
       return;
     }
@@ -210,6 +216,7 @@ export class FastConnection {
   /** Closes the connection if it is idle (draining listeners, idle timeouts). */
   closeIfIdle(): boolean {
     if (!this.idle) return false;
+    this.writer.flush();
     this.socket.destroy();
     return true;
   }
@@ -268,6 +275,7 @@ export class FastConnection {
     this.socket.pause();
     setReading(this.socket, true);
     this.parser.close();
+    this.writer.flush();
     this.listener.upgrade(this, request, head);
   }
 
@@ -276,6 +284,7 @@ export class FastConnection {
     if (this.current === undefined && this.parsing === undefined) {
       const status =
         error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+      this.writer.flush();
       this.socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
     } else {
       this.socket.destroy();

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
@@ -60,7 +61,7 @@ describe('SocketWriter', () => {
       while (ok && n < 10_000) {
         const piece = `${String(n).padStart(6, '0')}:${'x'.repeat(8000)}\n`;
         pieces.push(piece);
-        ok = n % 3 === 2 ? server.write(Buffer.from(piece, 'latin1')) && writer.idle : writer.write(piece);
+        ok = n % 3 === 2 ? writer.writeBytes(Buffer.from(piece, 'latin1')) : writer.write(piece);
         sawPending ||= !writer.idle;
         n++;
       }
@@ -78,6 +79,43 @@ describe('SocketWriter', () => {
       client.destroy();
     });
   }
+
+  it('writes made in one pass of the event loop leave together, after it; flush() sends at once', async () => {
+    // The reader runs in another process so it can read while this one is busy: with each write
+    // sent as it was made, it would see three reads 30 ms apart.
+    const reader = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const s = require('node:net').connect(+process.argv[1], '127.0.0.1');
+         const reads = [];
+         s.on('data', (d) => reads.push(d.toString('latin1')));
+         s.on('end', () => { process.stdout.write(JSON.stringify(reads)); s.end(); });`,
+        String((listener.address() as { port: number }).port),
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const [server] = (await once(listener, 'connection')) as [Socket];
+    let output = '';
+    reader.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const writer = new SocketWriter(server);
+    const busy = (ms: number) => {
+      const until = performance.now() + ms;
+      while (performance.now() < until);
+    };
+    for (const piece of ['one,', 'two,', 'three;']) {
+      writer.write(piece);
+      busy(30);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    writer.write('flushed');
+    writer.flush();
+    server.end();
+    await once(reader, 'exit');
+    assert.deepEqual(JSON.parse(output), ['one,two,three;', 'flushed']);
+  });
 
   it('a write to a connection the peer reset destroys the socket instead of throwing', async () => {
     const { server, client } = await pair(listener);

@@ -3,12 +3,20 @@
 // checks, a request object and a callback deferred to the next tick. On the proxy's hot path that
 // is two writes per request and about a tenth of its user CPU time (bench/README.md).
 //
+// Writes made during one pass of the event loop are held and go out together right after its
+// poll phase (one setImmediate for every writer), several to the same socket as one. Under load a
+// pass handles dozens of requests: sent as they were produced, each write to the upstream or the
+// load balancer in front found its reader asleep and paid for waking it (a cross-CPU wake-up is
+// the largest kernel cost per request on loopback); sent together, one wake-up serves the batch.
+// A lone request waits only for the rest of its own pass.
+//
 // Order is kept: the direct path is taken only when the Writable has nothing queued (and is not
-// corked, which gathers writes into one), and every
-// write, direct or not, lands in libuv's one write queue. A write the kernel could not take whole
-// stays queued in libuv and completes later; until it does, the writer reports backpressure and
-// `onceDrain` waits for it. Where the handle's write request class is not available (another
-// runtime), every write goes through socket.write.
+// corked, which gathers writes into one), held bytes go before anything written another way
+// (`flush()` first: writeBytes does, and so must every caller that ends, corks or hands over the
+// socket), and every write, direct or not, lands in libuv's one write queue. A write the kernel
+// could not take whole stays queued in libuv and completes later; until it does, the writer
+// reports backpressure and `onceDrain` waits for it. Where the handle's write request class is not
+// available (another runtime), every write goes through socket.write at once.
 
 import type { Socket } from 'node:net';
 
@@ -50,6 +58,17 @@ const BINDING = loadBinding();
 /** Whether writes take the direct path on this runtime (the engine tests check both paths). */
 export const directWrites = BINDING !== undefined;
 
+/** Held bytes past this size are written at once (bounds what one busy pass can hold). */
+const HOLD_LIMIT = 64 * 1024;
+
+/** Writers holding bytes, flushed by one setImmediate per loop pass. */
+const holding: SocketWriter[] = [];
+
+function flushHolding(): void {
+  for (let i = 0; i < holding.length; i++) (holding[i] as SocketWriter).flush();
+  holding.length = 0;
+}
+
 function onWriteComplete(this: WriteRequest, status: number): void {
   this.owner.completed(status);
 }
@@ -63,6 +82,8 @@ export class SocketWriter {
   /** Direct writes the kernel has not taken whole yet. */
   private pending = 0;
   private drainWaiters: (() => void)[] | undefined;
+  /** Bytes written during this loop pass, not yet handed to the kernel. */
+  private held = '';
 
   constructor(
     private readonly socket: Socket,
@@ -71,38 +92,59 @@ export class SocketWriter {
 
   /** Writes `data` as latin1; false when the caller should wait for `onceDrain` before more. */
   write(data: string): boolean {
-    const socket = this.socket;
-    const handle = (socket as unknown as { _handle?: StreamHandle | null })._handle;
-    if (
-      !this.direct ||
-      BINDING === undefined ||
-      handle == null ||
-      socket.connecting ||
-      socket.writableCorked !== 0 ||
-      socket.writableLength !== 0 ||
-      socket.writableEnded ||
-      socket.destroyed
-    ) {
-      return socket.write(data, 'latin1') && this.pending === 0;
+    if (!this.directPath()) {
+      this.flush();
+      return this.socket.write(data, 'latin1') && this.pending === 0;
     }
+    if (this.held === '') {
+      holding.push(this);
+      if (holding.length === 1) setImmediate(flushHolding);
+    }
+    this.held += data;
+    if (this.held.length >= HOLD_LIMIT) this.flush();
+    return this.pending === 0;
+  }
+
+  /** Hands the held bytes to the kernel now. */
+  flush(): void {
+    const data = this.held;
+    if (data === '') return;
+    this.held = '';
+    if (this.socket.destroyed) return;
+    if (!this.directPath()) {
+      this.socket.write(data, 'latin1');
+      return;
+    }
+    const handle = (this.socket as unknown as { _handle: StreamHandle })._handle;
     const request = this.spare ?? this.newRequest(handle);
     this.spare = undefined;
     const error = handle.writeLatin1String(request, data);
     if (error !== 0) {
       // EPIPE, ECONNRESET...: the connection is gone; its close handling reports it.
-      socket.destroy();
-      return false;
+      this.socket.destroy();
+      return;
     }
-    if (BINDING.streamBaseState[BINDING.kLastWriteWasAsync] === 0) {
-      this.spare = request;
-      return true;
-    }
-    this.pending++;
-    return false;
+    if (BINDING?.streamBaseState[BINDING.kLastWriteWasAsync] === 0) this.spare = request;
+    else this.pending++;
+  }
+
+  private directPath(): boolean {
+    const socket = this.socket;
+    return (
+      this.direct &&
+      BINDING !== undefined &&
+      (socket as unknown as { _handle?: StreamHandle | null })._handle != null &&
+      !socket.connecting &&
+      socket.writableCorked === 0 &&
+      socket.writableLength === 0 &&
+      !socket.writableEnded &&
+      !socket.destroyed
+    );
   }
 
   /** Writes bytes through the socket's Writable (after any pending direct write, in order). */
   writeBytes(chunk: Buffer): boolean {
+    this.flush();
     return this.socket.write(chunk) && this.pending === 0;
   }
 
