@@ -117,6 +117,25 @@ describe('SocketWriter', () => {
     assert.deepEqual(JSON.parse(output), ['one,two,three;', 'flushed']);
   });
 
+  it('bytes held when the socket is ended without a flush are dropped, not an error', async () => {
+    const { server, client } = await pair(listener);
+    const errors: Error[] = [];
+    server.on('error', (error) => errors.push(error));
+    const writer = new SocketWriter(server);
+    writer.write('held');
+    server.end('ended');
+    client.resume();
+    let received = '';
+    client.on('data', (chunk: Buffer) => {
+      received += chunk.toString('latin1');
+    });
+    await once(client, 'end');
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(received, 'ended');
+    assert.deepEqual(errors, []);
+    client.destroy();
+  });
+
   it('a write to a connection the peer reset destroys the socket instead of throwing', async () => {
     const { server, client } = await pair(listener);
     client.resetAndDestroy();

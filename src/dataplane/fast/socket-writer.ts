@@ -110,7 +110,8 @@ export class SocketWriter {
     const data = this.held;
     if (data === '') return;
     this.held = '';
-    if (this.socket.destroyed) return;
+    // Ended or destroyed without a flush first: nothing can be sent (a write would only error).
+    if (this.socket.destroyed || this.socket.writableEnded) return;
     if (!this.directPath()) {
       this.socket.write(data, 'latin1');
       return;
