@@ -139,9 +139,9 @@ export class FastConnection {
     return this.writer.write(data);
   }
 
-  /** Hands held writes to the kernel; before the socket is written, ended or handed over another way. */
-  flushWrites(): void {
-    this.writer.flush();
+  /** Corks the socket after the held writes (for a head and body written as one). */
+  cork(): void {
+    this.writer.cork();
   }
 
   /** Writes body bytes; false when the caller should wait for `onceDrain`. */
@@ -191,8 +191,7 @@ export class FastConnection {
     if (!reusable || !this.keepsAlive(request)) {
       this.queue.length = 0;
       this.detached = true;
-      this.writer.flush();
-      this.socket.end();
+      this.writer.end();
       return;
     }
     const next = this.queue.shift();
@@ -284,8 +283,7 @@ export class FastConnection {
     if (this.current === undefined && this.parsing === undefined) {
       const status =
         error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
-      this.writer.flush();
-      this.socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+      this.writer.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
     } else {
       this.socket.destroy();
     }

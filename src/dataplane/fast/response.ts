@@ -63,8 +63,7 @@ export class FastResponse implements ClientResponse, ClientGone {
     const socket = this.connection.socket;
     if (this.bodyless || chunk.length === 0) return this.flushHead();
     this.request.bytesOut += chunk.length;
-    this.connection.flushWrites();
-    socket.cork();
+    this.connection.cork();
     this.flushHead();
     let ok: boolean;
     if (this.chunked) {
@@ -82,8 +81,7 @@ export class FastResponse implements ClientResponse, ClientGone {
     if (this.writableEnded) return this;
     if (!this.headersSent) this.writeHead(200);
     const socket = this.connection.socket;
-    this.connection.flushWrites();
-    socket.cork();
+    this.connection.cork();
     if (chunk !== undefined) this.write(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
     else this.flushHead();
     if (this.chunked) socket.write(CHUNKED_END, 'latin1');

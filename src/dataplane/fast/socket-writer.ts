@@ -12,8 +12,8 @@
 //
 // Order is kept: the direct path is taken only when the Writable has nothing queued (and is not
 // corked, which gathers writes into one), held bytes go before anything written another way
-// (`flush()` first: writeBytes does, and so must every caller that ends, corks or hands over the
-// socket), and every write, direct or not, lands in libuv's one write queue. A write the kernel
+// (writeBytes, cork and end flush first; a caller that destroys or hands over the socket calls
+// `flush()`), and every write, direct or not, lands in libuv's one write queue. A write the kernel
 // could not take whole stays queued in libuv and completes later; until it does, the writer
 // reports backpressure and `onceDrain` waits for it. Where the handle's write request class is not
 // available (another runtime), every write goes through socket.write at once.
@@ -110,10 +110,9 @@ export class SocketWriter {
     const data = this.held;
     if (data === '') return;
     this.held = '';
-    // Ended or destroyed without a flush first: nothing can be sent (a write would only error).
-    if (this.socket.destroyed || this.socket.writableEnded) return;
     if (!this.directPath()) {
-      this.socket.write(data, 'latin1');
+      // Ended or destroyed without a flush first: nothing can be sent (a write would only error).
+      if (!this.socket.destroyed && !this.socket.writableEnded) this.socket.write(data, 'latin1');
       return;
     }
     const handle = (this.socket as unknown as { _handle: StreamHandle })._handle;
@@ -147,6 +146,19 @@ export class SocketWriter {
   writeBytes(chunk: Buffer): boolean {
     this.flush();
     return this.socket.write(chunk) && this.pending === 0;
+  }
+
+  /** Corks the socket, held bytes sent first (what the caller writes next goes after them). */
+  cork(): void {
+    this.flush();
+    this.socket.cork();
+  }
+
+  /** Ends the socket, held bytes sent first. */
+  end(data?: string): void {
+    this.flush();
+    if (data === undefined) this.socket.end();
+    else this.socket.end(data, 'latin1');
   }
 
   /** No direct write is pending. */

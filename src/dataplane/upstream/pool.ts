@@ -219,8 +219,7 @@ export class UpstreamConnection {
   /** One chunk of a chunked body: size line, data, CRLF in one write. */
   writeChunk(prefix: string, chunk: Buffer): boolean {
     const socket = this.socket;
-    this.writer.flush();
-    socket.cork();
+    this.writer.cork();
     socket.write(prefix, 'latin1');
     socket.write(chunk);
     const ok = socket.write('\r\n', 'latin1');
