@@ -11,6 +11,7 @@ import * as matching from './httproute-matching.js';
 import * as protocols from './httproute-protocols.js';
 import * as redirects from './httproute-redirects.js';
 import * as references from './httproute-references.js';
+import * as serviceTypes from './httproute-service-types.js';
 import * as traffic from './httproute-traffic.js';
 
 const modules: Record<string, ConformanceTest>[] = [
@@ -25,6 +26,7 @@ const modules: Record<string, ConformanceTest>[] = [
   protocols,
   redirects,
   references,
+  serviceTypes,
   traffic,
 ];
 
