@@ -5,6 +5,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CommanderError } from 'commander';
 import { compileLoadgen } from './loadgen.js';
 import { ensureTools, hardFdLimit, machineInfo, pinSelf, planCpus } from './machine.js';
 import { type BenchOptions, parseOptions } from './options.js';
@@ -103,6 +104,11 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 main()
   .catch((err: unknown) => {
+    // Commander has already printed the help or the usage error; its exit code says which.
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode;
+      return;
+    }
     process.stderr.write(
       `bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
     );
