@@ -25,9 +25,9 @@ import {
   joinHostPort,
   namespacesMustBeReady,
 } from '../harness/waits.js';
+import { sameNamespace } from './common.js';
 
 const ns = INFRA_NS;
-const sameNamespace = { namespace: ns, name: 'same-namespace' };
 const nn = (name: string) => ({ namespace: ns, name });
 const FEATURES = ['Gateway', 'HTTPRoute', 'BackendTLSPolicy'];
 

@@ -7,7 +7,7 @@ import {
   makeRequestAndExpectEventuallyConsistentResponse,
   testCaseName,
 } from '../harness/http.js';
-import type { Suite } from '../harness/suite.js';
+import { INFRA_NS, type Suite } from '../harness/suite.js';
 import type { T } from '../harness/t.js';
 import {
   type GatewayRef,
@@ -17,6 +17,11 @@ import {
 } from '../harness/waits.js';
 
 /** Waits until the Gateway has an address and the routes are Accepted and ResolvedRefs; returns host:port. */
+/** The suite's shared Gateway, in the infra namespace. */
+export const sameNamespace = { namespace: INFRA_NS, name: 'same-namespace' };
+/** A resource of the infra namespace, by name. */
+export const infra = (name: string) => ({ namespace: INFRA_NS, name });
+
 export async function acceptedAndResolved(
   t: T,
   s: Suite,

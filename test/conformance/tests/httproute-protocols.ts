@@ -21,11 +21,16 @@ import {
   httpRouteMustHaveResolvedRefsConditionsTrue,
   namespacesMustBeReady,
 } from '../harness/waits.js';
-import { acceptedAndResolved, expectResponses, toBackend, withStatus } from './common.js';
+import {
+  acceptedAndResolved,
+  expectResponses,
+  infra,
+  sameNamespace,
+  toBackend,
+  withStatus,
+} from './common.js';
 
 const ns = INFRA_NS;
-const sameNamespace = { namespace: ns, name: 'same-namespace' };
-const infra = (name: string) => ({ namespace: ns, name });
 const v1 = (request: ExpectedResponse['request']) => toBackend(request, 'infra-backend-v1', ns);
 
 export const HTTPRouteBackendProtocolH2C: ConformanceTest = {

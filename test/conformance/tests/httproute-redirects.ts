@@ -8,10 +8,9 @@ import type { RedirectRequest } from '../harness/roundtrip.js';
 import { type ConformanceTest, INFRA_NS } from '../harness/suite.js';
 import type { T } from '../harness/t.js';
 import { makeTLSRequestAndExpectEventuallyConsistentResponse } from '../harness/tls.js';
-import { acceptedAndResolved, expectResponses } from './common.js';
+import { acceptedAndResolved, expectResponses, infra } from './common.js';
 
 const ns = INFRA_NS;
-const infra = (name: string) => ({ namespace: ns, name });
 
 function redirect(
   path: string,

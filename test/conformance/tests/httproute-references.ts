@@ -28,10 +28,14 @@ import {
   routeMustHaveParents,
   waitForGatewayAddress,
 } from '../harness/waits.js';
-import { acceptedAndResolved, expectResponses, toBackend, withStatus } from './common.js';
-
-const sameNamespace = { namespace: INFRA_NS, name: 'same-namespace' };
-const infra = (name: string) => ({ namespace: INFRA_NS, name });
+import {
+  acceptedAndResolved,
+  expectResponses,
+  infra,
+  sameNamespace,
+  toBackend,
+  withStatus,
+} from './common.js';
 
 export const HTTPRouteSimpleSameNamespace: ConformanceTest = {
   shortName: 'HTTPRouteSimpleSameNamespace',

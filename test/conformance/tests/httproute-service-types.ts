@@ -5,10 +5,7 @@
 
 import { type ConformanceTest, INFRA_NS, type Suite } from '../harness/suite.js';
 import type { T } from '../harness/t.js';
-import { acceptedAndResolved, expectResponses } from './common.js';
-
-const sameNamespace = { namespace: INFRA_NS, name: 'same-namespace' };
-const infra = (name: string) => ({ namespace: INFRA_NS, name });
+import { acceptedAndResolved, expectResponses, infra, sameNamespace } from './common.js';
 
 interface PodObject {
   apiVersion: string;
